@@ -1,0 +1,2 @@
+//! The `openkyc` command-line tool.
+fn main() {}
