@@ -65,11 +65,7 @@ pub fn upgrade_legacy15(id15: &str) -> Option<String> {
 
 /// CHARSET: only ASCII digits and `X`/`x` can ever appear.
 fn reject_forbidden_characters(text: &str) -> Result<(), CnIdError> {
-    match text
-        .chars()
-        .enumerate()
-        .find(|(_, character)| !is_alphabet(*character))
-    {
+    match text.chars().enumerate().find(|(_, character)| !is_alphabet(*character)) {
         Some((index, character)) => Err(CnIdError::forbidden_character(character, index + 1)),
         None => Ok(()),
     }
@@ -93,12 +89,7 @@ fn parse_modern(text: &str, today: NaiveDate) -> Result<CnIdNumber, CnIdError> {
     if found_check != expected_check {
         return Err(CnIdError::checksum(expected_check, found_check));
     }
-    Ok(fields.into_number(
-        modern_form(&body, expected_check),
-        kind,
-        birth_date,
-        province,
-    ))
+    Ok(fields.into_number(modern_form(&body, expected_check), kind, birth_date, province))
 }
 
 fn parse_legacy(text: &str, today: NaiveDate) -> Result<CnIdNumber, CnIdError> {
@@ -128,16 +119,11 @@ fn split_modern(text: &str) -> Result<([u8; 17], char), CnIdError> {
 /// The 17-digit body of a 15-digit number: `19` goes before the year.
 fn legacy_body17(id15: &[u8; 15]) -> [u8; 17] {
     let [r0, r1, r2, r3, r4, r5, y2, y3, m0, m1, d0, d1, s0, s1, s2] = *id15;
-    [
-        r0, r1, r2, r3, r4, r5, b'1', b'9', y2, y3, m0, m1, d0, d1, s0, s1, s2,
-    ]
+    [r0, r1, r2, r3, r4, r5, b'1', b'9', y2, y3, m0, m1, d0, d1, s0, s1, s2]
 }
 
 fn modern_form(body: &[u8; 17], check: char) -> String {
-    body.iter()
-        .map(|&digit| char::from(digit))
-        .chain([check])
-        .collect()
+    body.iter().map(|&digit| char::from(digit)).chain([check]).collect()
 }
 
 /// The fields of a 17-digit body, as ASCII-digit bytes and decoded numbers.
@@ -175,13 +161,7 @@ impl Fields {
         NaiveDate::from_ymd_opt(year, self.month, self.day)
     }
 
-    fn into_number(
-        self,
-        normalized: String,
-        kind: CnIdKind,
-        birth_date: NaiveDate,
-        province: Province,
-    ) -> CnIdNumber {
+    fn into_number(self, normalized: String, kind: CnIdKind, birth_date: NaiveDate, province: Province) -> CnIdNumber {
         CnIdNumber {
             normalized,
             kind,
@@ -194,9 +174,7 @@ impl Fields {
 }
 
 fn decimal(digits: &[u8]) -> u32 {
-    digits
-        .iter()
-        .fold(0, |value, &digit| value * 10 + digit_value(digit))
+    digits.iter().fold(0, |value, &digit| value * 10 + digit_value(digit))
 }
 
 /// REGION for 18-character numbers: a known prefix, and the exact address code for permits.
@@ -208,11 +186,7 @@ fn classify_modern_region(fields: &Fields) -> Result<(CnIdKind, Province), CnIdE
     let expected = format!("{}0000", province.code);
     let region_code = fields.region_code();
     if region_code != expected {
-        return Err(CnIdError::wrong_permit_address(
-            &region_code,
-            &expected,
-            permit.holders,
-        ));
+        return Err(CnIdError::wrong_permit_address(&region_code, &expected, permit.holders));
     }
     Ok((permit.kind, province))
 }
@@ -313,10 +287,7 @@ mod tests {
             " \t11010519491231002X\n",
             "\u{3000}11010519491231002x\u{a0}",
         ] {
-            assert_eq!(
-                parse(input, today()).unwrap().normalized,
-                "11010519491231002X"
-            );
+            assert_eq!(parse(input, today()).unwrap().normalized, "11010519491231002X");
         }
     }
 
@@ -336,18 +307,8 @@ mod tests {
                 "香港",
                 "Hong Kong",
             ),
-            (
-                "82000019900101002",
-                CnIdKind::ResidencePermitMacao,
-                "澳门",
-                "Macao",
-            ),
-            (
-                "83000019900101003",
-                CnIdKind::ResidencePermitTaiwan,
-                "台湾",
-                "Taiwan",
-            ),
+            ("82000019900101002", CnIdKind::ResidencePermitMacao, "澳门", "Macao"),
+            ("83000019900101003", CnIdKind::ResidencePermitTaiwan, "台湾", "Taiwan"),
         ] {
             let number = parse(&with_check(body), today()).unwrap();
             assert_eq!(number.kind, kind);
@@ -372,10 +333,7 @@ mod tests {
         assert_eq!(number.sex, Sex::Female);
         assert_eq!(number.region_code, "110105");
         // A 15-digit number whose year digits read 20 is 1920, never 2020.
-        assert_eq!(
-            parse("110105200101001", today()).unwrap().birth_date,
-            date(1920, 1, 1)
-        );
+        assert_eq!(parse("110105200101001", today()).unwrap().birth_date, date(1920, 1, 1));
     }
 
     #[test]
@@ -383,10 +341,7 @@ mod tests {
         let legacy = parse("110105491231002", today()).unwrap();
         let modern = parse("11010519491231002x", today()).unwrap();
         assert_eq!(legacy.normalized, modern.normalized);
-        assert_eq!(
-            (legacy.birth_date, legacy.sex),
-            (modern.birth_date, modern.sex)
-        );
+        assert_eq!((legacy.birth_date, legacy.sex), (modern.birth_date, modern.sex));
     }
 
     #[test]
@@ -456,14 +411,8 @@ mod tests {
 
     #[test]
     fn region_errors() {
-        assert_eq!(
-            error_code(&with_check("99010519491231002")),
-            CnIdErrorCode::Region
-        );
-        assert_eq!(
-            error_code(&with_check("00010519491231002")),
-            CnIdErrorCode::Region
-        );
+        assert_eq!(error_code(&with_check("99010519491231002")), CnIdErrorCode::Region);
+        assert_eq!(error_code(&with_check("00010519491231002")), CnIdErrorCode::Region);
         assert_eq!(error_code("160105491231002"), CnIdErrorCode::Region);
         // Residence permits were introduced in 2018 and never had 15 digits.
         assert_eq!(error_code("810000491231002"), CnIdErrorCode::Region);
@@ -479,11 +428,7 @@ mod tests {
             "11010517991231002", // before 1800-01-01
             "11010500000101002", // year 0
         ] {
-            assert_eq!(
-                error_code(&with_check(body)),
-                CnIdErrorCode::BirthDate,
-                "{body}"
-            );
+            assert_eq!(error_code(&with_check(body)), CnIdErrorCode::BirthDate, "{body}");
         }
         assert_eq!(error_code("110105490229002"), CnIdErrorCode::BirthDate);
         let ok = parse(&with_check("11010520261128002"), today()).unwrap();

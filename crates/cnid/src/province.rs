@@ -25,11 +25,7 @@ struct ProvinceEntry {
 }
 
 const fn entry(code: &'static str, name_zh: &'static str, name_en: &'static str) -> ProvinceEntry {
-    ProvinceEntry {
-        code,
-        name_zh,
-        name_en,
-    }
+    ProvinceEntry { code, name_zh, name_en }
 }
 
 /// Every accepted prefix. 11–65 are the 31 mainland provinces, municipalities
@@ -76,10 +72,7 @@ const PROVINCES: [ProvinceEntry; 35] = [
 impl Province {
     /// The province for a two-digit prefix such as `"32"`; `None` for any other input.
     pub fn from_code(code: &str) -> Option<Self> {
-        PROVINCES
-            .iter()
-            .find(|entry| entry.code == code)
-            .map(Self::from_entry)
+        PROVINCES.iter().find(|entry| entry.code == code).map(Self::from_entry)
     }
 
     /// Every accepted prefix, in ascending code order.

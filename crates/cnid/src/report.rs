@@ -149,14 +149,8 @@ mod tests {
             assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
         }
         assert_eq!(CnIdKind::Legacy15.as_str(), "legacy15");
-        assert_eq!(
-            CnIdKind::ResidencePermitHongKong.as_str(),
-            "residence_permit_hong_kong"
-        );
-        assert_eq!(
-            serde_json::to_value(Sex::Male).unwrap(),
-            json!(Sex::Male.as_str())
-        );
+        assert_eq!(CnIdKind::ResidencePermitHongKong.as_str(), "residence_permit_hong_kong");
+        assert_eq!(serde_json::to_value(Sex::Male).unwrap(), json!(Sex::Male.as_str()));
         assert_eq!(Sex::Female.as_str(), "F");
     }
 }

@@ -9,9 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use openkyc_cnid::{
-    check_character, parse, report, upgrade_legacy15, CnIdErrorCode, CnIdKind, CnIdNumber, Sex,
-};
+use openkyc_cnid::{check_character, parse, report, upgrade_legacy15, CnIdErrorCode, CnIdKind, CnIdNumber, Sex};
 use serde_json::{Map, Value};
 
 const FIXTURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
@@ -77,8 +75,7 @@ fn fixtures_dir() -> Option<PathBuf> {
 /// Records of a JSONL file; the file must exist when the directory does.
 fn read_records(dir: &Path, file: &str) -> Vec<Map<String, Value>> {
     let path = dir.join(file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     let records: Vec<_> = text
         .lines()
         .filter(|line| !line.trim().is_empty())
@@ -102,11 +99,9 @@ fn assert_known_fields(file: &str, record: &Map<String, Value>, known: &[&str]) 
 }
 
 fn text<'a>(record: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    record.get(key).map(|value| {
-        value
-            .as_str()
-            .unwrap_or_else(|| panic!("{key} is not a string"))
-    })
+    record
+        .get(key)
+        .map(|value| value.as_str().unwrap_or_else(|| panic!("{key} is not a string")))
 }
 
 fn required_text<'a>(record: &'a Map<String, Value>, key: &str) -> &'a str {
@@ -145,10 +140,7 @@ fn cn_id_cases() {
         assert_known_fields(FILE, &record, CASE_FIELDS);
         let id = required_text(&record, "id");
         if let Some(entry) = disagreement_for(FILE, id) {
-            panic!(
-                "{FILE}: no disagreement kind handles {id:?} ({:?})",
-                entry.ours
-            );
+            panic!("{FILE}: no disagreement kind handles {id:?} ({:?})", entry.ours);
         }
         let peer_valid = record["valid"].as_bool().expect("valid is a boolean");
         let outcome = parse(id, reference_date());
@@ -173,20 +165,13 @@ fn cn_id_cases() {
     assert_all_disagreements_met(FILE, &met);
     println!(
         "cn_id fixtures ({FILE}): {checked} checked, {} documented disagreements",
-        DISAGREEMENTS
-            .iter()
-            .filter(|entry| entry.file == FILE)
-            .count()
+        DISAGREEMENTS.iter().filter(|entry| entry.file == FILE).count()
     );
 }
 
 fn check_accepted_case(id: &str, record: &Map<String, Value>, number: &CnIdNumber) {
     if let Some(birth_date) = text(record, "birth_date") {
-        assert_eq!(
-            number.birth_date.to_string(),
-            birth_date,
-            "{id:?} birth date"
-        );
+        assert_eq!(number.birth_date.to_string(), birth_date, "{id:?} birth date");
     }
     if let Some(normalized) = text(record, "normalized") {
         assert_eq!(number.normalized, normalized, "{id:?} normalized");
@@ -212,28 +197,13 @@ fn check_accepted_case(id: &str, record: &Map<String, Value>, number: &CnIdNumbe
         assert_eq!(ours, age.as_u64(), "{id:?} age on {on}");
     }
     if let Some(length) = record.get("length") {
-        assert_eq!(
-            Some(id.chars().count() as u64),
-            length.as_u64(),
-            "{id:?} length"
-        );
+        assert_eq!(Some(id.chars().count() as u64), length.as_u64(), "{id:?} length");
         let expected_kind = length.as_u64() == Some(15);
-        assert_eq!(
-            number.kind == CnIdKind::Legacy15,
-            expected_kind,
-            "{id:?} kind"
-        );
+        assert_eq!(number.kind == CnIdKind::Legacy15, expected_kind, "{id:?} kind");
     }
     if let Some(upgraded) = text(record, "upgrade_to_18") {
-        assert_eq!(
-            upgrade_legacy15(id).as_deref(),
-            Some(upgraded),
-            "{id:?} upgrade"
-        );
-        assert_eq!(
-            number.normalized, upgraded,
-            "{id:?} normalized after upgrade"
-        );
+        assert_eq!(upgrade_legacy15(id).as_deref(), Some(upgraded), "{id:?} upgrade");
+        assert_eq!(number.normalized, upgraded, "{id:?} normalized after upgrade");
     }
 }
 
@@ -291,11 +261,7 @@ fn cn_id_upgrade_cases() {
                 }
             }
         };
-        assert_eq!(
-            upgrade_legacy15(id15).as_deref(),
-            Some(ours.as_str()),
-            "{id15:?}"
-        );
+        assert_eq!(upgrade_legacy15(id15).as_deref(), Some(ours.as_str()), "{id15:?}");
 
         let legacy = parse(id15, reference_date()).unwrap();
         let modern = parse(peer_id18, reference_date()).unwrap();
@@ -315,10 +281,7 @@ fn cn_id_upgrade_cases() {
         met.len()
     );
     for entry in DISAGREEMENTS.iter().filter(|entry| entry.file == FILE) {
-        println!(
-            "  {}: {:?} because {}",
-            entry.input, entry.ours, entry.reason
-        );
+        println!("  {}: {:?} because {}", entry.input, entry.ours, entry.reason);
     }
 }
 

@@ -5,9 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{Days, NaiveDate};
-use openkyc_cnid::{
-    check_character, parse, report, upgrade_legacy15, CnIdErrorCode, CnIdKind, Province, Sex,
-};
+use openkyc_cnid::{check_character, parse, report, upgrade_legacy15, CnIdErrorCode, CnIdKind, Province, Sex};
 use proptest::prelude::*;
 
 fn today() -> NaiveDate {
@@ -104,16 +102,13 @@ fn valid_number() -> impl Strategy<Value = Generated> {
 fn legacy_number() -> impl Strategy<Value = Generated> {
     let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
     let last = NaiveDate::from_ymd_opt(1999, 12, 31).unwrap();
-    (
-        address_code(mainland_prefixes()),
-        date_between(first, last),
-        0..1000u32,
-    )
-        .prop_map(|(region, birth_date, sequence)| Generated {
+    (address_code(mainland_prefixes()), date_between(first, last), 0..1000u32).prop_map(
+        |(region, birth_date, sequence)| Generated {
             region,
             birth_date,
             sequence,
-        })
+        },
+    )
 }
 
 const ALPHABET: &str = "0123456789X";
@@ -247,10 +242,7 @@ fn check_any_input(input: &str, reference: NaiveDate) -> Result<(), TestCaseErro
     if let Ok(number) = outcome {
         prop_assert_eq!(number.normalized.len(), 18);
         let (body, check) = number.normalized.split_at(17);
-        prop_assert_eq!(
-            check_character(body).map(String::from),
-            Some(check.to_owned())
-        );
+        prop_assert_eq!(check_character(body).map(String::from), Some(check.to_owned()));
         prop_assert!(number.birth_date <= reference);
     }
     Ok(())

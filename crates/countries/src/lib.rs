@@ -188,10 +188,7 @@ mod tests {
     fn every_code_is_one_or_three_upper_case_letters() {
         for country in all() {
             let code = country.code;
-            assert!(
-                matches!(code.len(), 1 | 3),
-                "{code:?} is neither 1 nor 3 letters"
-            );
+            assert!(matches!(code.len(), 1 | 3), "{code:?} is neither 1 nor 3 letters");
             assert!(
                 code.bytes().all(|byte| byte.is_ascii_uppercase()),
                 "{code:?} has a character other than A-Z"
@@ -232,9 +229,8 @@ mod tests {
     #[test]
     fn icao_special_codes_are_exactly_the_documented_set() {
         let expected: BTreeSet<&str> = [
-            "D", "EUE", "GBD", "GBN", "GBO", "GBP", "GBS", "RKS", "UNA", "UNK", "UNO", "XBA",
-            "XCC", "XCE", "XCO", "XDC", "XEC", "XES", "XIM", "XMP", "XOM", "XPO", "XXA", "XXB",
-            "XXC", "XXX",
+            "D", "EUE", "GBD", "GBN", "GBO", "GBP", "GBS", "RKS", "UNA", "UNK", "UNO", "XBA", "XCC", "XCE", "XCO",
+            "XDC", "XEC", "XES", "XIM", "XMP", "XOM", "XPO", "XXA", "XXB", "XXC", "XXX",
         ]
         .into_iter()
         .collect();
@@ -280,9 +276,7 @@ mod tests {
         assert_eq!(kind_of("UNK"), Some(CountryKind::IcaoSpecial));
         assert_eq!(kind_of("EUE"), Some(CountryKind::IcaoSpecial));
         assert_eq!(kind_of("GBN"), Some(CountryKind::IcaoSpecial));
-        for code in [
-            "D", "XXA", "XXB", "XXC", "XXX", "UNK", "UNO", "UNA", "EUE", "RKS",
-        ] {
+        for code in ["D", "XXA", "XXB", "XXC", "XXX", "UNK", "UNO", "UNA", "EUE", "RKS"] {
             assert!(is_known(code), "{code}");
         }
         assert!(lookup("XXA").is_some_and(|c| c.name.starts_with("Stateless")));
@@ -324,17 +318,15 @@ mod tests {
             .filter(|country| country.note.is_some())
             .map(|country| country.code)
             .collect();
-        let expected: BTreeSet<&str> = ["ANT", "D", "DEU", "NTZ", "RKS", "UTO"]
-            .into_iter()
-            .collect();
+        let expected: BTreeSet<&str> = ["ANT", "D", "DEU", "NTZ", "RKS", "UTO"].into_iter().collect();
         assert_eq!(flagged, expected);
     }
 
     #[test]
     fn unknown_and_malformed_codes_are_rejected() {
         for code in [
-            "ZZZ", "che", "Che", "", "DE", "D<<", "<", " CHE", "CHE ", "CHEE", "XXK", "ZIM", "WSA",
-            "ÄÖÜ", "D\u{0}", "\u{7f}", "Ｄ",
+            "ZZZ", "che", "Che", "", "DE", "D<<", "<", " CHE", "CHE ", "CHEE", "XXK", "ZIM", "WSA", "ÄÖÜ", "D\u{0}",
+            "\u{7f}", "Ｄ",
         ] {
             assert_eq!(lookup(code), None, "{code:?}");
             assert!(!is_known(code), "{code:?}");
@@ -345,10 +337,7 @@ mod tests {
     fn lookup_field_strips_trailing_fillers_only() {
         assert_eq!(lookup_field("D<<").map(|c| c.code), Some("D"));
         assert_eq!(lookup_field("GBR").map(|c| c.code), Some("GBR"));
-        assert_eq!(
-            lookup_field("UTO").map(|c| c.kind),
-            Some(CountryKind::Specimen)
-        );
+        assert_eq!(lookup_field("UTO").map(|c| c.kind), Some(CountryKind::Specimen));
         assert_eq!(lookup_field("<<D"), None);
         assert_eq!(lookup_field("<<<"), None);
         assert_eq!(lookup_field("D<E"), None);
@@ -376,8 +365,7 @@ mod tests {
         .collect();
         assert_eq!(
             kinds,
-            ["iso3166", "icao_special", "historic", "specimen"]
-                .map(|name| Some(serde_json::Value::from(name)))
+            ["iso3166", "icao_special", "historic", "specimen"].map(|name| Some(serde_json::Value::from(name)))
         );
     }
 

@@ -223,11 +223,7 @@ fn claim_for(record: &Value, field: Field, code: &str) -> Option<PeerClaim> {
     }
 }
 
-fn observations_from_records(
-    records: &[Value],
-    mrz_key: &str,
-    formats: &BTreeMap<String, String>,
-) -> Vec<Observation> {
+fn observations_from_records(records: &[Value], mrz_key: &str, formats: &BTreeMap<String, String>) -> Vec<Observation> {
     let mut observations = Vec::new();
     for record in records {
         let mrz = record[mrz_key].as_str().expect("record without MRZ");
@@ -268,22 +264,14 @@ fn observations_from_documents(dir: &Path) -> Vec<Observation> {
             continue;
         }
         let peer = peer_of(&sidecar);
-        assert_eq!(
-            peer,
-            "Arg0s1080/mrz",
-            "{}: no rule for this peer",
-            path.display()
-        );
+        assert_eq!(peer, "Arg0s1080/mrz", "{}: no rule for this peer", path.display());
         for (field, code) in country_fields(format, mrz) {
             let generated = sidecar
                 .get("fields_from_source")
                 .and_then(|fields| fields.get(field.sidecar_key()))
                 .is_some_and(Value::is_string);
             observations.push(Observation {
-                record: format!(
-                    "documents/{}",
-                    path.file_name().unwrap_or_default().to_string_lossy()
-                ),
+                record: format!("documents/{}", path.file_name().unwrap_or_default().to_string_lossy()),
                 peer: peer.clone(),
                 field,
                 code,
@@ -347,9 +335,7 @@ fn check(observation: &Observation, tally: &mut Tally) {
 #[test]
 fn country_codes_agree_with_peer_mrz_libraries() {
     let Some(dir) = fixtures_dir() else {
-        eprintln!(
-            "SKIPPED: fixtures directory {FIXTURES} not found; country-code conformance not run"
-        );
+        eprintln!("SKIPPED: fixtures directory {FIXTURES} not found; country-code conformance not run");
         return;
     };
     let cases_path = dir.join("mrz_cases.jsonl");
@@ -364,12 +350,7 @@ fn country_codes_agree_with_peer_mrz_libraries() {
     // OCR-noise records name no format; they reuse the MRZ of a clean case.
     let formats: BTreeMap<String, String> = cases
         .iter()
-        .filter_map(|r| {
-            Some((
-                r["mrz"].as_str()?.to_string(),
-                r["format"].as_str()?.to_string(),
-            ))
-        })
+        .filter_map(|r| Some((r["mrz"].as_str()?.to_string(), r["format"].as_str()?.to_string())))
         .collect();
 
     let mut observations = observations_from_records(&cases, "mrz", &formats);

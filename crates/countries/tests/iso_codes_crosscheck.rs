@@ -35,8 +35,5 @@ fn iso3166_codes_match_the_iso_codes_package() {
         missing.is_empty() && extra.is_empty(),
         "missing from our table: {missing:?}; not in ISO 3166-1: {extra:?}"
     );
-    println!(
-        "iso-codes cross-check: {} ISO 3166-1 codes match",
-        ours.len()
-    );
+    println!("iso-codes cross-check: {} ISO 3166-1 codes match", ours.len());
 }

@@ -81,7 +81,15 @@ pub fn compose(format: MrzFormat, data: &MrzData) -> Result<String, ComposeError
         let continuation = number.split_off(9);
         let digit = check_digit::compute_char(&format!("{number}{continuation}")).unwrap_or('<');
         optional_1 = format!("{continuation}{digit}<{optional_1}");
-        put(&mut grid, Span { line: slot.check_digit.line, start: slot.check_digit.column, len: 1 }, "<");
+        put(
+            &mut grid,
+            Span {
+                line: slot.check_digit.line,
+                start: slot.check_digit.column,
+                len: 1,
+            },
+            "<",
+        );
     }
     for spec in layout.fields {
         let value = match spec.field {
@@ -98,7 +106,11 @@ pub fn compose(format: MrzFormat, data: &MrzData) -> Result<String, ComposeError
             Field::Surname | Field::GivenNames | Field::Composite => continue,
         };
         if value.chars().count() > spec.span.len {
-            return Err(ComposeError::TooLong { field: spec.field.as_str(), value, width: spec.span.len });
+            return Err(ComposeError::TooLong {
+                field: spec.field.as_str(),
+                value,
+                width: spec.span.len,
+            });
         }
         put(&mut grid, spec.span, &value);
     }
@@ -106,7 +118,12 @@ pub fn compose(format: MrzFormat, data: &MrzData) -> Result<String, ComposeError
         if long.is_some() && check.field == Field::DocumentNumber {
             continue; // written with the continuation above
         }
-        let covered: String = check.covers.iter().flat_map(|s| s.positions()).filter_map(|p| grid.get(p.line)?.get(p.column)).collect();
+        let covered: String = check
+            .covers
+            .iter()
+            .flat_map(|s| s.positions())
+            .filter_map(|p| grid.get(p.line)?.get(p.column))
+            .collect();
         let all_fillers = covered.chars().all(|c| c == '<');
         let digit = if all_fillers && check.field == Field::OptionalData1 {
             '<'
@@ -115,23 +132,41 @@ pub fn compose(format: MrzFormat, data: &MrzData) -> Result<String, ComposeError
         };
         put(&mut grid, check.digit, &digit.to_string());
     }
-    Ok(grid.iter().map(|line| line.iter().collect::<String>()).collect::<Vec<_>>().join("\n"))
+    Ok(grid
+        .iter()
+        .map(|line| line.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Upper-cases, turns spaces into fillers and refuses anything else.
 fn mrz_text(field: &'static str, value: &str) -> Result<String, ComposeError> {
-    let text: String = value.trim().chars().map(|c| if c == ' ' { '<' } else { c.to_ascii_uppercase() }).collect();
-    if text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<') {
+    let text: String = value
+        .trim()
+        .chars()
+        .map(|c| if c == ' ' { '<' } else { c.to_ascii_uppercase() })
+        .collect();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<')
+    {
         Ok(text)
     } else {
-        Err(ComposeError::InvalidCharacter { field, value: value.to_string() })
+        Err(ComposeError::InvalidCharacter {
+            field,
+            value: value.to_string(),
+        })
     }
 }
 
 fn name_field(surname: &str, given: &str, width: usize) -> Result<String, ComposeError> {
     let surname = mrz_text("surname", &surname.split_whitespace().collect::<Vec<_>>().join(" "))?;
     let given = mrz_text("given_names", &given.split_whitespace().collect::<Vec<_>>().join(" "))?;
-    let full = if given.is_empty() { surname } else { format!("{surname}<<{given}") };
+    let full = if given.is_empty() {
+        surname
+    } else {
+        format!("{surname}<<{given}")
+    };
     Ok(full.chars().take(width).collect())
 }
 
@@ -187,16 +222,28 @@ mod tests {
             ..MrzData::default()
         };
         let mrz = compose(MrzFormat::Td1, &data).unwrap();
-        assert!(mrz.starts_with("I<UTOD23145890<7349<<<<<<<<<<<\n3407127M9507122UTO<<<<<<<<<<<2"), "{mrz}");
+        assert!(
+            mrz.starts_with("I<UTOD23145890<7349<<<<<<<<<<<\n3407127M9507122UTO<<<<<<<<<<<2"),
+            "{mrz}"
+        );
     }
 
     #[test]
     fn refuses_what_cannot_be_written() {
         let mut data = icao_passport();
         data.document_number = "L8989-02".into();
-        assert!(matches!(compose(MrzFormat::Td3, &data), Err(ComposeError::InvalidCharacter { .. })));
+        assert!(matches!(
+            compose(MrzFormat::Td3, &data),
+            Err(ComposeError::InvalidCharacter { .. })
+        ));
         data.document_number = "ABCDEFGHIJ".into();
-        assert!(matches!(compose(MrzFormat::Td3, &data), Err(ComposeError::TooLong { .. })));
-        assert_eq!(compose(MrzFormat::FrenchId, &data), Err(ComposeError::Unsupported("FRENCH_ID")));
+        assert!(matches!(
+            compose(MrzFormat::Td3, &data),
+            Err(ComposeError::TooLong { .. })
+        ));
+        assert_eq!(
+            compose(MrzFormat::FrenchId, &data),
+            Err(ComposeError::Unsupported("FRENCH_ID"))
+        );
     }
 }

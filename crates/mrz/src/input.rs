@@ -75,7 +75,11 @@ fn looks_like_french_id(lines: &[Vec<char>]) -> bool {
     };
     // OCR may read the leading I as 1; the letters are compared after undoing
     // that confusion.
-    let starts_idfra = line1.iter().take(5).map(|c| crate::repair::letter_for_digit(*c).unwrap_or(*c)).eq("IDFRA".chars());
+    let starts_idfra = line1
+        .iter()
+        .take(5)
+        .map(|c| crate::repair::letter_for_digit(*c).unwrap_or(*c))
+        .eq("IDFRA".chars());
     // In TD2, positions 10..13 of line 2 are the nationality (letters or
     // fillers); in the French card they are the middle of the document
     // number (digits or office letters) followed by more digits. The
@@ -121,12 +125,22 @@ mod tests {
         let text = format!("{}\n{}\n{}", "I".repeat(30), "1".repeat(29), "A".repeat(30));
         assert_eq!(
             format_of(&text),
-            Err(MrzError::LineLength { line: 2, found: 29, expected: 30, format: MrzFormat::Td1 })
+            Err(MrzError::LineLength {
+                line: 2,
+                found: 29,
+                expected: 30,
+                format: MrzFormat::Td1
+            })
         );
         let text = format!("P{}\n{}", "<".repeat(43), "1".repeat(45));
         assert_eq!(
             format_of(&text),
-            Err(MrzError::LineLength { line: 2, found: 45, expected: 44, format: MrzFormat::Td3 })
+            Err(MrzError::LineLength {
+                line: 2,
+                found: 45,
+                expected: 44,
+                format: MrzFormat::Td3
+            })
         );
     }
 
@@ -135,6 +149,9 @@ mod tests {
         assert_eq!(format_of(""), Err(MrzError::Empty));
         assert_eq!(format_of(" \n\t\r\n"), Err(MrzError::Empty));
         assert_eq!(format_of("a\nb\nc\nd"), Err(MrzError::LineCount { found: 4 }));
-        assert_eq!(format_of(&"X".repeat(5000)), Err(MrzError::TooLong { max: MAX_INPUT_CHARS }));
+        assert_eq!(
+            format_of(&"X".repeat(5000)),
+            Err(MrzError::TooLong { max: MAX_INPUT_CHARS })
+        );
     }
 }

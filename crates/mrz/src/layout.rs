@@ -76,7 +76,10 @@ impl Span {
     }
 
     pub fn positions(self) -> impl Iterator<Item = Pos> {
-        (self.start..self.start + self.len).map(move |column| Pos { line: self.line, column })
+        (self.start..self.start + self.len).map(move |column| Pos {
+            line: self.line,
+            column,
+        })
     }
 }
 
@@ -216,12 +219,29 @@ const TD1: Layout = Layout {
         field(Field::Names, Span::new(2, 0, 30), Alpha),
     ],
     checks: &[
-        CheckSpec { field: Field::DocumentNumber, covers: &[Span::new(0, 5, 9)], digit: Span::new(0, 14, 1) },
-        CheckSpec { field: Field::BirthDate, covers: &[Span::new(1, 0, 6)], digit: Span::new(1, 6, 1) },
-        CheckSpec { field: Field::ExpiryDate, covers: &[Span::new(1, 8, 6)], digit: Span::new(1, 14, 1) },
+        CheckSpec {
+            field: Field::DocumentNumber,
+            covers: &[Span::new(0, 5, 9)],
+            digit: Span::new(0, 14, 1),
+        },
+        CheckSpec {
+            field: Field::BirthDate,
+            covers: &[Span::new(1, 0, 6)],
+            digit: Span::new(1, 6, 1),
+        },
+        CheckSpec {
+            field: Field::ExpiryDate,
+            covers: &[Span::new(1, 8, 6)],
+            digit: Span::new(1, 14, 1),
+        },
         CheckSpec {
             field: Field::Composite,
-            covers: &[Span::new(0, 5, 25), Span::new(1, 0, 7), Span::new(1, 8, 7), Span::new(1, 18, 11)],
+            covers: &[
+                Span::new(0, 5, 25),
+                Span::new(1, 0, 7),
+                Span::new(1, 8, 7),
+                Span::new(1, 18, 11),
+            ],
             digit: Span::new(1, 29, 1),
         },
     ],
@@ -245,9 +265,21 @@ const TD2: Layout = Layout {
         field(Field::OptionalData1, Span::new(1, 28, 7), AlphaNumeric),
     ],
     checks: &[
-        CheckSpec { field: Field::DocumentNumber, covers: &[Span::new(1, 0, 9)], digit: Span::new(1, 9, 1) },
-        CheckSpec { field: Field::BirthDate, covers: &[Span::new(1, 13, 6)], digit: Span::new(1, 19, 1) },
-        CheckSpec { field: Field::ExpiryDate, covers: &[Span::new(1, 21, 6)], digit: Span::new(1, 27, 1) },
+        CheckSpec {
+            field: Field::DocumentNumber,
+            covers: &[Span::new(1, 0, 9)],
+            digit: Span::new(1, 9, 1),
+        },
+        CheckSpec {
+            field: Field::BirthDate,
+            covers: &[Span::new(1, 13, 6)],
+            digit: Span::new(1, 19, 1),
+        },
+        CheckSpec {
+            field: Field::ExpiryDate,
+            covers: &[Span::new(1, 21, 6)],
+            digit: Span::new(1, 27, 1),
+        },
         CheckSpec {
             field: Field::Composite,
             covers: &[Span::new(1, 0, 10), Span::new(1, 13, 7), Span::new(1, 21, 14)],
@@ -274,10 +306,26 @@ const TD3: Layout = Layout {
         field(Field::OptionalData1, Span::new(1, 28, 14), AlphaNumeric),
     ],
     checks: &[
-        CheckSpec { field: Field::DocumentNumber, covers: &[Span::new(1, 0, 9)], digit: Span::new(1, 9, 1) },
-        CheckSpec { field: Field::BirthDate, covers: &[Span::new(1, 13, 6)], digit: Span::new(1, 19, 1) },
-        CheckSpec { field: Field::ExpiryDate, covers: &[Span::new(1, 21, 6)], digit: Span::new(1, 27, 1) },
-        CheckSpec { field: Field::OptionalData1, covers: &[Span::new(1, 28, 14)], digit: Span::new(1, 42, 1) },
+        CheckSpec {
+            field: Field::DocumentNumber,
+            covers: &[Span::new(1, 0, 9)],
+            digit: Span::new(1, 9, 1),
+        },
+        CheckSpec {
+            field: Field::BirthDate,
+            covers: &[Span::new(1, 13, 6)],
+            digit: Span::new(1, 19, 1),
+        },
+        CheckSpec {
+            field: Field::ExpiryDate,
+            covers: &[Span::new(1, 21, 6)],
+            digit: Span::new(1, 27, 1),
+        },
+        CheckSpec {
+            field: Field::OptionalData1,
+            covers: &[Span::new(1, 28, 14)],
+            digit: Span::new(1, 42, 1),
+        },
         CheckSpec {
             field: Field::Composite,
             covers: &[Span::new(1, 0, 10), Span::new(1, 13, 7), Span::new(1, 21, 22)],
@@ -301,9 +349,21 @@ const MRVA: Layout = Layout {
         field(Field::OptionalData1, Span::new(1, 28, 16), AlphaNumeric),
     ],
     checks: &[
-        CheckSpec { field: Field::DocumentNumber, covers: &[Span::new(1, 0, 9)], digit: Span::new(1, 9, 1) },
-        CheckSpec { field: Field::BirthDate, covers: &[Span::new(1, 13, 6)], digit: Span::new(1, 19, 1) },
-        CheckSpec { field: Field::ExpiryDate, covers: &[Span::new(1, 21, 6)], digit: Span::new(1, 27, 1) },
+        CheckSpec {
+            field: Field::DocumentNumber,
+            covers: &[Span::new(1, 0, 9)],
+            digit: Span::new(1, 9, 1),
+        },
+        CheckSpec {
+            field: Field::BirthDate,
+            covers: &[Span::new(1, 13, 6)],
+            digit: Span::new(1, 19, 1),
+        },
+        CheckSpec {
+            field: Field::ExpiryDate,
+            covers: &[Span::new(1, 21, 6)],
+            digit: Span::new(1, 27, 1),
+        },
     ],
     long_document_number: None,
 };
@@ -322,9 +382,21 @@ const MRVB: Layout = Layout {
         field(Field::OptionalData1, Span::new(1, 28, 8), AlphaNumeric),
     ],
     checks: &[
-        CheckSpec { field: Field::DocumentNumber, covers: &[Span::new(1, 0, 9)], digit: Span::new(1, 9, 1) },
-        CheckSpec { field: Field::BirthDate, covers: &[Span::new(1, 13, 6)], digit: Span::new(1, 19, 1) },
-        CheckSpec { field: Field::ExpiryDate, covers: &[Span::new(1, 21, 6)], digit: Span::new(1, 27, 1) },
+        CheckSpec {
+            field: Field::DocumentNumber,
+            covers: &[Span::new(1, 0, 9)],
+            digit: Span::new(1, 9, 1),
+        },
+        CheckSpec {
+            field: Field::BirthDate,
+            covers: &[Span::new(1, 13, 6)],
+            digit: Span::new(1, 19, 1),
+        },
+        CheckSpec {
+            field: Field::ExpiryDate,
+            covers: &[Span::new(1, 21, 6)],
+            digit: Span::new(1, 27, 1),
+        },
     ],
     long_document_number: None,
 };
@@ -351,9 +423,21 @@ const FRENCH_ID: Layout = Layout {
         field(Field::Sex, Span::new(1, 34, 1), CharClass::Sex),
     ],
     checks: &[
-        CheckSpec { field: Field::DocumentNumber, covers: &[Span::new(1, 0, 12)], digit: Span::new(1, 12, 1) },
-        CheckSpec { field: Field::BirthDate, covers: &[Span::new(1, 27, 6)], digit: Span::new(1, 33, 1) },
-        CheckSpec { field: Field::Composite, covers: &[Span::new(0, 0, 36), Span::new(1, 0, 35)], digit: Span::new(1, 35, 1) },
+        CheckSpec {
+            field: Field::DocumentNumber,
+            covers: &[Span::new(1, 0, 12)],
+            digit: Span::new(1, 12, 1),
+        },
+        CheckSpec {
+            field: Field::BirthDate,
+            covers: &[Span::new(1, 27, 6)],
+            digit: Span::new(1, 33, 1),
+        },
+        CheckSpec {
+            field: Field::Composite,
+            covers: &[Span::new(0, 0, 36), Span::new(1, 0, 35)],
+            digit: Span::new(1, 35, 1),
+        },
     ],
     long_document_number: None,
 };
@@ -362,8 +446,14 @@ const FRENCH_ID: Layout = Layout {
 mod tests {
     use super::*;
 
-    const ALL: [MrzFormat; 6] =
-        [MrzFormat::Td1, MrzFormat::Td2, MrzFormat::Td3, MrzFormat::MrvA, MrzFormat::MrvB, MrzFormat::FrenchId];
+    const ALL: [MrzFormat; 6] = [
+        MrzFormat::Td1,
+        MrzFormat::Td2,
+        MrzFormat::Td3,
+        MrzFormat::MrvA,
+        MrzFormat::MrvB,
+        MrzFormat::FrenchId,
+    ];
 
     /// Every character of every layout belongs to exactly one field or check
     /// digit: nothing is read twice and nothing is silently ignored.
@@ -374,7 +464,11 @@ mod tests {
             assert_eq!(layout.format, format);
             let (lines, width) = format.shape();
             let mut owner = vec![vec![0u8; width]; lines];
-            let spans = layout.fields.iter().map(|f| f.span).chain(layout.checks.iter().map(|c| c.digit));
+            let spans = layout
+                .fields
+                .iter()
+                .map(|f| f.span)
+                .chain(layout.checks.iter().map(|c| c.digit));
             for span in spans {
                 for pos in span.positions() {
                     owner[pos.line][pos.column] += 1;
@@ -387,7 +481,10 @@ mod tests {
             }
             for check in layout.checks {
                 for span in check.covers {
-                    assert!(span.line < lines && span.start + span.len <= width, "{format:?} {check:?}");
+                    assert!(
+                        span.line < lines && span.start + span.len <= width,
+                        "{format:?} {check:?}"
+                    );
                 }
             }
         }

@@ -24,7 +24,10 @@ pub struct ParseOptions {
 impl ParseOptions {
     /// Options with repair on, resolving dates against `reference_date`.
     pub fn new(reference_date: NaiveDate) -> Self {
-        Self { reference_date, repair: true }
+        Self {
+            reference_date,
+            repair: true,
+        }
     }
 }
 
@@ -63,8 +66,14 @@ struct LongNumber {
 fn find_long_number(layout: &Layout, grid: &Grid) -> Option<LongNumber> {
     let slot = layout.long_document_number.as_ref()?;
     let continues = char_at(grid, slot.check_digit) == Some('<')
-        && char_at(grid, Pos { line: slot.continuation.line, column: slot.continuation.start })
-            .is_some_and(|c| c != '<');
+        && char_at(
+            grid,
+            Pos {
+                line: slot.continuation.line,
+                column: slot.continuation.start,
+            },
+        )
+        .is_some_and(|c| c != '<');
     if !continues {
         return None;
     }
@@ -115,7 +124,12 @@ impl Parser {
 
     /// The text of a field, all its runs joined.
     fn field_text(&self, field: Field) -> String {
-        self.layout.fields.iter().filter(|f| f.field == field).map(|f| self.text(f.span)).collect()
+        self.layout
+            .fields
+            .iter()
+            .filter(|f| f.field == field)
+            .map(|f| self.text(f.span))
+            .collect()
     }
 
     fn class_of(&self, pos: Pos) -> CharClass {
@@ -136,7 +150,11 @@ impl Parser {
         if let Some(check) = self.layout.checks.iter().find(|c| contains(c.digit, pos)) {
             return Some(check.field);
         }
-        self.layout.fields.iter().find(|f| contains(f.span, pos)).map(|f| f.field)
+        self.layout
+            .fields
+            .iter()
+            .find(|f| contains(f.span, pos))
+            .map(|f| f.field)
     }
 
     fn set(&mut self, pos: Pos, c: char) {
@@ -187,7 +205,10 @@ impl Parser {
             self.warnings.push(Finding::new(
                 warn::REPAIRED_WITHOUT_CHECK_DIGIT,
                 Some(field),
-                format!("digits in the letters-only {} field were read as letters", field.as_str()),
+                format!(
+                    "digits in the letters-only {} field were read as letters",
+                    field.as_str()
+                ),
             ));
         }
     }
@@ -195,7 +216,10 @@ impl Parser {
     /// The characters a check digit covers, honouring a long document number.
     fn checked_run(&self, spec: &CheckSpec) -> CheckedRun {
         let mut covers: Vec<Pos> = spec.covers.iter().flat_map(|s| s.positions()).collect();
-        let mut digit = Pos { line: spec.digit.line, column: spec.digit.start };
+        let mut digit = Pos {
+            line: spec.digit.line,
+            column: spec.digit.start,
+        };
         if spec.field == Field::DocumentNumber {
             if let Some(long) = &self.long_number {
                 covers.extend(&long.continuation);
@@ -208,12 +232,20 @@ impl Parser {
     /// Some issuers (Belgium, for one) compute a long number's check digit
     /// over the filler at the usual check-digit position too.
     fn issuer_variant(&self, spec: &CheckSpec, strict: &CheckedRun) -> Option<CheckedRun> {
-        let long = self.long_number.as_ref().filter(|_| spec.field == Field::DocumentNumber)?;
-        let (number, rest) = strict.covers.split_at(strict.covers.len().saturating_sub(long.continuation.len()));
+        let long = self
+            .long_number
+            .as_ref()
+            .filter(|_| spec.field == Field::DocumentNumber)?;
+        let (number, rest) = strict
+            .covers
+            .split_at(strict.covers.len().saturating_sub(long.continuation.len()));
         let mut covers = number.to_vec();
         covers.push(long.filler);
         covers.extend_from_slice(rest);
-        Some(CheckedRun { covers, digit: strict.digit })
+        Some(CheckedRun {
+            covers,
+            digit: strict.digit,
+        })
     }
 
     /// Field checks first, then the composite. The composite may repair
@@ -236,10 +268,19 @@ impl Parser {
         if found == '<' && run.covers.iter().all(|p| char_at(&self.grid, *p) == Some('<')) {
             // ICAO 9303-4 §4.2.2.1: an empty optional field may carry a
             // filler as its check digit.
-            self.checks.push(CheckResult { field: spec.field, ok: true, expected: Some('0'), found });
+            self.checks.push(CheckResult {
+                field: spec.field,
+                ok: true,
+                expected: Some('0'),
+                found,
+            });
             return;
         }
-        let frozen = if spec.field == Field::Composite { field_checked } else { &[] };
+        let frozen = if spec.field == Field::Composite {
+            field_checked
+        } else {
+            &[]
+        };
         let outcome = if repair_enabled {
             repair::search(&self.grid, run, |p| self.class_of(p), frozen)
         } else if repair::passes(&self.grid, run, &[]) {
@@ -282,11 +323,20 @@ impl Parser {
         if !ok {
             let message = match expected {
                 Some(e) => format!("{} check digit is {found}, the data gives {e}", spec.field.as_str()),
-                None => format!("{} check digit cannot be computed: characters outside the MRZ alphabet", spec.field.as_str()),
+                None => format!(
+                    "{} check digit cannot be computed: characters outside the MRZ alphabet",
+                    spec.field.as_str()
+                ),
             };
-            self.errors.push(Finding::new(err::CHECK_DIGIT, Some(spec.field), message));
+            self.errors
+                .push(Finding::new(err::CHECK_DIGIT, Some(spec.field), message));
         }
-        self.checks.push(CheckResult { field: spec.field, ok, expected, found });
+        self.checks.push(CheckResult {
+            field: spec.field,
+            ok,
+            expected,
+            found,
+        });
     }
 
     fn expected_digit(&self, run: &CheckedRun) -> Option<char> {
@@ -300,17 +350,22 @@ impl Parser {
         let document_code = self.field_text(Field::DocumentCode).trim_end_matches('<').to_string();
         self.validate_document_code(&document_code);
         let issuing_state = self.country(Field::IssuingState);
-        let nationality = self.has_field(Field::Nationality).then(|| self.country(Field::Nationality));
+        let nationality = self
+            .has_field(Field::Nationality)
+            .then(|| self.country(Field::Nationality));
         let (surname, given_names, names_truncated) = self.names();
         self.validate_document_number(&self.field_text(Field::DocumentNumber));
         let (document_number, optional_data_1) = self.number_and_optional_data();
         let birth_date_raw = self.field_text(Field::BirthDate);
         let birth_date = self.birth_date(&birth_date_raw, reference);
-        let expiry_date_raw = self.has_field(Field::ExpiryDate).then(|| self.field_text(Field::ExpiryDate));
+        let expiry_date_raw = self
+            .has_field(Field::ExpiryDate)
+            .then(|| self.field_text(Field::ExpiryDate));
         let expiry_date = self.expiry_date(expiry_date_raw.as_deref(), reference);
         let sex = self.sex();
-        let optional_data_2 =
-            self.has_field(Field::OptionalData2).then(|| filler_to_spaces(&self.field_text(Field::OptionalData2)));
+        let optional_data_2 = self
+            .has_field(Field::OptionalData2)
+            .then(|| filler_to_spaces(&self.field_text(Field::OptionalData2)));
         MrzFields {
             document_code,
             issuing_state,
@@ -399,7 +454,11 @@ impl Parser {
         let (surname, given, truncated) = if self.has_field(Field::Names) {
             let raw = self.field_text(Field::Names);
             let (primary, secondary) = raw.split_once("<<").unwrap_or((raw.as_str(), ""));
-            (filler_to_spaces(primary), filler_to_spaces(secondary), !raw.ends_with('<'))
+            (
+                filler_to_spaces(primary),
+                filler_to_spaces(secondary),
+                !raw.ends_with('<'),
+            )
         } else {
             let surname = self.field_text(Field::Surname);
             let given = self.field_text(Field::GivenNames);
@@ -407,7 +466,11 @@ impl Parser {
             (filler_to_spaces(&surname), filler_to_spaces(&given), truncated)
         };
         if surname.is_empty() && given.is_empty() {
-            self.errors.push(Finding::new(err::MISSING_NAME, Some(Field::Names), "the name field is empty"));
+            self.errors.push(Finding::new(
+                err::MISSING_NAME,
+                Some(Field::Names),
+                "the name field is empty",
+            ));
         }
         if truncated {
             self.warnings.push(Finding::new(
@@ -437,7 +500,11 @@ impl Parser {
         let optional = self.field_text(Field::OptionalData1);
         match &self.long_number {
             Some(long) => {
-                let continuation: String = long.continuation.iter().filter_map(|p| char_at(&self.grid, *p)).collect();
+                let continuation: String = long
+                    .continuation
+                    .iter()
+                    .filter_map(|p| char_at(&self.grid, *p))
+                    .collect();
                 let rest: String = long
                     .optional
                     .positions()
@@ -457,7 +524,11 @@ impl Parser {
         // ICAO 9303-3 §4.6: an unknown day, or unknown month and day, is
         // written as fillers; nothing else may be.
         let partly_known = |pattern: &str| {
-            raw.len() == 6 && raw.chars().zip(pattern.chars()).all(|(c, p)| if p == 'd' { c.is_ascii_digit() } else { c == '<' })
+            raw.len() == 6
+                && raw
+                    .chars()
+                    .zip(pattern.chars())
+                    .all(|(c, p)| if p == 'd' { c.is_ascii_digit() } else { c == '<' })
         };
         if partly_known("dddd<<") || partly_known("dd<<<<") || partly_known("<<<<<<") {
             self.warnings.push(Finding::new(
@@ -550,5 +621,8 @@ fn allowed(class: CharClass, c: char) -> bool {
 /// `SPECIMEN<TRAVEL<<` → `SPECIMEN TRAVEL`: fillers are spaces, runs of
 /// them collapse, and padding at either end goes.
 fn filler_to_spaces(raw: &str) -> String {
-    raw.split('<').filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+    raw.split('<')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -107,6 +107,10 @@ pub struct Finding {
 
 impl Finding {
     pub(crate) fn new(code: &'static str, field: Option<Field>, message: impl Into<String>) -> Self {
-        Self { code, field, message: message.into() }
+        Self {
+            code,
+            field,
+            message: message.into(),
+        }
     }
 }

@@ -30,7 +30,12 @@ fn fixtures_dir() -> Option<PathBuf> {
 fn records(name: &str) -> Option<Vec<Value>> {
     let path = fixtures_dir()?.join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect())
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+    )
 }
 
 /// What we answer differently from a peer, and why. Keyed by the record's
@@ -74,7 +79,13 @@ const DISAGREEMENTS: &[Disagreement] = &[
 fn key_of(record: &Value) -> String {
     match record.get("test").and_then(Value::as_str) {
         Some(test) => test.to_string(),
-        None => record["mrz"].as_str().unwrap().lines().next().unwrap_or_default().to_string(),
+        None => record["mrz"]
+            .as_str()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 
@@ -85,11 +96,15 @@ fn disagreement(record: &Value) -> Option<&'static Disagreement> {
 }
 
 fn has_warning(report: &MrzReport, code: &str, field: &str) -> bool {
-    report.warnings.iter().any(|w| w.code == code && w.field.map(|f| f.as_str()) == Some(field))
+    report
+        .warnings
+        .iter()
+        .any(|w| w.code == code && w.field.map(|f| f.as_str()) == Some(field))
 }
 
 fn country_ok(report: &MrzReport, field: &str, specimen_known: bool) -> bool {
-    !has_warning(report, "unknown_country", field) && (specimen_known || !has_warning(report, "specimen_country", field))
+    !has_warning(report, "unknown_country", field)
+        && (specimen_known || !has_warning(report, "specimen_country", field))
 }
 
 /// Our verdict translated into the peer's notion of valid.
@@ -117,7 +132,11 @@ fn expected_str<'a>(expected: &'a Value, keys: &[&str]) -> Option<Option<&'a str
 }
 
 fn check_found(report: &MrzReport, field: &str) -> Option<String> {
-    report.checks.iter().find(|c| c.field.as_str() == field).map(|c| c.found.to_string())
+    report
+        .checks
+        .iter()
+        .find(|c| c.field.as_str() == field)
+        .map(|c| c.found.to_string())
 }
 
 /// Compares the fields a peer asserts with ours, translating its naming.
@@ -135,13 +154,25 @@ fn compare_fields(record: &Value, report: &MrzReport) -> Vec<String> {
     };
     // appintheair describes the document ("passport"), not its code.
     if !semantics.starts_with("parser.parse") {
-        same("document_code", expected_str(expected, &["document_type"]).flatten(), &fields.document_code);
+        same(
+            "document_code",
+            expected_str(expected, &["document_type"]).flatten(),
+            &fields.document_code,
+        );
     }
     // A null country is cheminfo saying "not in ISO 3166"; we keep the code
     // and warn (checked through peer_valid), so only non-null values compare.
-    same("issuing_state", expected_str(expected, &["issuing_country"]).flatten(), &fields.issuing_state);
+    same(
+        "issuing_state",
+        expected_str(expected, &["issuing_country"]).flatten(),
+        &fields.issuing_state,
+    );
     if let Some(nationality) = &fields.nationality {
-        same("nationality", expected_str(expected, &["nationality"]).flatten(), nationality);
+        same(
+            "nationality",
+            expected_str(expected, &["nationality"]).flatten(),
+            nationality,
+        );
     }
     // cheminfo's French-card field "document_number" is the five-digit
     // sequence only; its result's documentNumber (where the record gives it)
@@ -150,12 +181,28 @@ fn compare_fields(record: &Value, report: &MrzReport) -> Vec<String> {
         Some(whole) => same("document_number", Some(whole), &fields.document_number),
         None if report.format == openkyc_mrz::MrzFormat::FrenchId => {
             let sequence = fields.document_number.get(7..).unwrap_or_default();
-            same("document_number", expected_str(expected, &["document_number"]).flatten(), sequence);
+            same(
+                "document_number",
+                expected_str(expected, &["document_number"]).flatten(),
+                sequence,
+            );
         }
-        None => same("document_number", expected_str(expected, &["document_number"]).flatten(), &fields.document_number),
+        None => same(
+            "document_number",
+            expected_str(expected, &["document_number"]).flatten(),
+            &fields.document_number,
+        ),
     }
-    same("surname", expected_str(expected, &["surname"]).flatten(), &fields.surname);
-    same("given_names", expected_str(expected, &["given_names"]).flatten(), &fields.given_names);
+    same(
+        "surname",
+        expected_str(expected, &["surname"]).flatten(),
+        &fields.surname,
+    );
+    same(
+        "given_names",
+        expected_str(expected, &["given_names"]).flatten(),
+        &fields.given_names,
+    );
     let sex = match fields.sex.map(|s| serde_json::to_value(s).unwrap()) {
         Some(Value::String(s)) => s,
         _ => String::new(),
@@ -191,15 +238,29 @@ fn compare_fields(record: &Value, report: &MrzReport) -> Vec<String> {
             same(peer_key, Some(peer), &check_found(report, field).unwrap_or_default());
         }
     }
-    same("optional_data_1", expected_str(expected, &["personal_number", "optional"]).flatten(), &fields.optional_data_1);
+    same(
+        "optional_data_1",
+        expected_str(expected, &["personal_number", "optional"]).flatten(),
+        &fields.optional_data_1,
+    );
     if let Some(Some(peer)) = expected_str(expected, &["optional2"]) {
-        same("optional2", Some(peer), fields.optional_data_2.as_deref().unwrap_or_default());
+        same(
+            "optional2",
+            Some(peer),
+            fields.optional_data_2.as_deref().unwrap_or_default(),
+        );
     }
     if let Some(Some(peer)) = expected_str(expected, &["optional1"]) {
         // cheminfo reports a long document number's continuation as part of
         // optional data 1; ICAO 9303-5 and we do not. Compare like with like.
         let raw_optional = if report.format == openkyc_mrz::MrzFormat::Td1 {
-            report.lines[0].get(15..).unwrap_or_default().split('<').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+            report.lines[0]
+                .get(15..)
+                .unwrap_or_default()
+                .split('<')
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
         } else {
             fields.optional_data_1.clone()
         };
@@ -239,7 +300,9 @@ fn asserted_invalid_fields(record: &Value, report: &MrzReport) -> Vec<String> {
 
 #[test]
 fn mrz_cases_agree_with_peers_or_say_why_not() {
-    let Some(records) = records("mrz_cases.jsonl") else { return };
+    let Some(records) = records("mrz_cases.jsonl") else {
+        return;
+    };
     let options = ParseOptions::new(reference());
     let (mut checked, mut documented) = (0, 0);
     let mut failures = Vec::new();
@@ -261,38 +324,68 @@ fn mrz_cases_agree_with_peers_or_say_why_not() {
                 continue;
             }
         };
-        let peer_format = record["format"].as_str().unwrap().replace("FRENCH_NATIONAL_ID", "FRENCH_ID");
+        let peer_format = record["format"]
+            .as_str()
+            .unwrap()
+            .replace("FRENCH_NATIONAL_ID", "FRENCH_ID");
         if peer_format != report.format.as_str() {
-            failures.push(format!("{label}: format {peer_format} vs ours {}", report.format.as_str()));
+            failures.push(format!(
+                "{label}: format {peer_format} vs ours {}",
+                report.format.as_str()
+            ));
         }
         if let (Some(Some(peer)), Some(ours)) = (record["valid"].as_bool().map(Some), peer_valid(record, &report)) {
             if peer != ours {
                 failures.push(format!("{label}: valid peer {peer} ours {ours}: {:?}", report.errors));
             }
         }
-        failures.extend(compare_fields(record, &report).into_iter().map(|p| format!("{label}: {p}")));
-        failures.extend(asserted_invalid_fields(record, &report).into_iter().map(|p| format!("{label}: {p}")));
+        failures.extend(
+            compare_fields(record, &report)
+                .into_iter()
+                .map(|p| format!("{label}: {p}")),
+        );
+        failures.extend(
+            asserted_invalid_fields(record, &report)
+                .into_iter()
+                .map(|p| format!("{label}: {p}")),
+        );
     }
     eprintln!("mrz_cases.jsonl: {checked} checked, {documented} documented disagreements");
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(documented, DISAGREEMENTS.len(), "a documented disagreement matched no record");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        documented,
+        DISAGREEMENTS.len(),
+        "a documented disagreement matched no record"
+    );
 }
 
 #[test]
 fn check_digit_cases_agree_with_peers() {
-    let Some(records) = records("mrz_check_digit_cases.jsonl") else { return };
+    let Some(records) = records("mrz_check_digit_cases.jsonl") else {
+        return;
+    };
     for record in &records {
         let input = record["input"].as_str().unwrap();
         let digit = record["check_digit"].as_str().unwrap().chars().next();
         let valid = record["valid"].as_bool().unwrap();
         assert_eq!(check_digit::compute_char(input) == digit, valid, "{record}");
     }
-    eprintln!("mrz_check_digit_cases.jsonl: {} checked, 0 documented disagreements", records.len());
+    eprintln!(
+        "mrz_check_digit_cases.jsonl: {} checked, 0 documented disagreements",
+        records.len()
+    );
 }
 
 #[test]
 fn ocr_noise_is_repaired_to_the_reference_reading() {
-    let Some(records) = records("mrz_ocr_noise_cases.jsonl") else { return };
+    let Some(records) = records("mrz_ocr_noise_cases.jsonl") else {
+        return;
+    };
     let options = ParseOptions::new(reference());
     let mut documented = 0;
     for record in &records {
@@ -309,13 +402,19 @@ fn ocr_noise_is_repaired_to_the_reference_reading() {
             (Err(_), Err(_)) => {
                 // The French driving licence (one line) is not an identity
                 // document we read; see DISAGREEMENTS.
-                assert!(record["source"].as_str().unwrap().contains("frenchDrivingLicense"), "{label}");
+                assert!(
+                    record["source"].as_str().unwrap().contains("frenchDrivingLicense"),
+                    "{label}"
+                );
                 documented += 1;
             }
             (a, b) => panic!("{label}: {a:?} vs {b:?}"),
         }
     }
-    eprintln!("mrz_ocr_noise_cases.jsonl: {} checked, {documented} documented disagreements", records.len() - documented);
+    eprintln!(
+        "mrz_ocr_noise_cases.jsonl: {} checked, {documented} documented disagreements",
+        records.len() - documented
+    );
 }
 
 #[test]
@@ -328,10 +427,16 @@ fn specimen_documents_parse_and_validate() {
     paths.sort();
     for path in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
         let sidecar: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let Some(mrz) = sidecar.get("mrz").and_then(Value::as_str) else { continue };
+        let Some(mrz) = sidecar.get("mrz").and_then(Value::as_str) else {
+            continue;
+        };
         let report = parse(mrz, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(report.valid, "{}: {:?}", path.display(), report.errors);
-        assert!(report.repairs.is_empty(), "{}: a clean specimen needs no repair", path.display());
+        assert!(
+            report.repairs.is_empty(),
+            "{}: a clean specimen needs no repair",
+            path.display()
+        );
         let kind = sidecar["document_kind"].as_str().unwrap();
         assert_eq!(report.format.as_str(), kind, "{}", path.display());
         let source = &sidecar["fields_from_source"];

@@ -1,2 +1,42 @@
-//! The `openkyc` command-line tool.
-fn main() {}
+//! The `openkyc` command-line tool. Each subcommand prints one JSON document
+//! on stdout and exits 0 (valid), 1 (read but invalid) or 2 (not readable as
+//! what was asked for, or a usage error); 3 means an I/O failure.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// openkyc: self-hostable identity verification.
+#[derive(Debug, Parser)]
+#[command(name = "openkyc", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and validate an ICAO 9303 machine-readable zone.
+    Mrz(commands::mrz::MrzArgs),
+    /// Validate a Chinese Resident Identity Card number (GB 11643).
+    Cnid(commands::cnid::CnidArgs),
+    /// Compare a name as typed with the name on a document.
+    CompareName(commands::names::CompareNameArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Mrz(args) => commands::mrz::run(&args),
+        Command::Cnid(args) => commands::cnid::run(&args),
+        Command::CompareName(args) => commands::names::run(&args),
+    };
+    match result {
+        Ok(outcome) => outcome.print(),
+        Err(error) => {
+            eprintln!("openkyc: {error:#}");
+            ExitCode::from(commands::EXIT_IO)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+# The two set-up commands of the README live here, so that CI (.ci/run)
+# and people run exactly the same thing.
+
+CARGO ?= cargo
+OPENKYC := target/release/openkyc
+
+.PHONY: run test bench fuzz-check
+
+## The main job: build the openkyc CLI and run it on the bundled samples.
+run:
+	$(CARGO) build --release --locked -p openkyc
+	@echo "== openkyc mrz samples/passport-td3.mrz"
+	@$(OPENKYC) mrz --reference-date 2026-11-28 samples/passport-td3.mrz
+	@echo "== openkyc mrz samples/passport-td3-ocr-noise.mrz (OCR errors, repaired by check digits)"
+	@$(OPENKYC) mrz --reference-date 2026-11-28 samples/passport-td3-ocr-noise.mrz
+	@echo "== openkyc cnid 11010519491231002X (the example number of GB 11643-1999)"
+	@$(OPENKYC) cnid --reference-date 2026-11-28 11010519491231002X
+	@echo "== openkyc compare-name 'Müller Hans' 'MUELLER<<HANS'"
+	@$(OPENKYC) compare-name 'Müller Hans' 'MUELLER<<HANS'
+	@echo "== openkyc compare-name '张三' 'ZHANG<<SAN'"
+	@$(OPENKYC) compare-name '张三' 'ZHANG<<SAN'
+
+## The whole test suite: unit, integration, property, fixture-conformance
+## and snapshot tests, doc tests, and benches run once as tests.
+test:
+	$(CARGO) test --workspace --all-targets --locked
+	$(CARGO) test --workspace --doc --locked
+
+## Performance figures: runs the benchmarks and rewrites docs/BENCHMARKS.md.
+bench:
+	scripts/bench.sh
+
+## The fuzz targets still compile (running them needs cargo-fuzz; see README).
+fuzz-check:
+	$(CARGO) check --manifest-path fuzz/Cargo.toml

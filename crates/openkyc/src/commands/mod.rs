@@ -1,0 +1,57 @@
+//! One module per subcommand; each turns its arguments into a JSON value
+//! and an exit status, leaving printing to [`Outcome::print`].
+
+pub mod cnid;
+pub mod mrz;
+pub mod names;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The input is valid.
+pub const EXIT_VALID: u8 = 0;
+/// The input was read but is invalid.
+pub const EXIT_INVALID: u8 = 1;
+/// The input is not what was asked for (not an MRZ, not an ID number).
+pub const EXIT_UNREADABLE: u8 = 2;
+/// Reading input or writing output failed.
+pub const EXIT_IO: u8 = 3;
+
+/// What a subcommand produced.
+pub struct Outcome {
+    /// Pretty-printed JSON, keys in the order the types declare them.
+    json: String,
+    exit: u8,
+}
+
+impl Outcome {
+    /// Serialises `value` with the given exit status.
+    pub fn new(value: &impl Serialize, exit: u8) -> anyhow::Result<Self> {
+        Ok(Self {
+            json: serde_json::to_string_pretty(value).context("serialising the result")?,
+            exit,
+        })
+    }
+
+    /// Prints the JSON document and returns the exit status.
+    pub fn print(self) -> ExitCode {
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, "{}", self.json).and_then(|()| stdout.flush());
+        match written {
+            Ok(()) => ExitCode::from(self.exit),
+            Err(error) => {
+                eprintln!("openkyc: writing output: {error}");
+                ExitCode::from(EXIT_IO)
+            }
+        }
+    }
+}
+
+/// The date two-digit years and expiry are judged against: the one given,
+/// else today's date on this machine (the only place the clock is read).
+pub fn reference_date(given: Option<NaiveDate>) -> NaiveDate {
+    given.unwrap_or_else(|| chrono::Local::now().date_naive())
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the criterion benchmarks and writes docs/BENCHMARKS.md from their
+# medians. Usage: scripts/bench.sh   (takes about a minute)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo bench --locked -p openkyc-mrz --bench mrz -- --warm-up-time 2 --measurement-time 5 --noplot
+
+python3 - <<'PY'
+import json, os, platform, subprocess, datetime
+root = "target/criterion"
+rows = []
+for group in sorted(os.listdir(root)):
+    gdir = os.path.join(root, group)
+    if not os.path.isdir(gdir) or group == "report":
+        continue
+    for bench in sorted(os.listdir(gdir)):
+        est = os.path.join(gdir, bench, "new", "estimates.json")
+        if not os.path.exists(est):
+            continue
+        e = json.load(open(est))
+        median_ns = e["median"]["point_estimate"]
+        lo = e["median"]["confidence_interval"]["lower_bound"]
+        hi = e["median"]["confidence_interval"]["upper_bound"]
+        rows.append((group, bench, median_ns, lo, hi))
+cpu = "unknown"
+try:
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+base = {g: m for g, b, m, _, _ in rows if b.endswith("clean")}
+with open("docs/BENCHMARKS.md", "w") as out:
+    out.write("# Benchmarks\n\n")
+    out.write("Reproduce with `scripts/bench.sh` (criterion; medians of 100 samples, all measured side by side in one run).\n")
+    out.write("The machine is shared and noisy: compare ratios within one run, not absolute numbers across runs.\n\n")
+    out.write(f"- date: {datetime.date.today()}\n- cpu: {cpu} ({os.cpu_count()} cores)\n- {rustc}\n\n")
+    out.write("| benchmark | median | 95% CI of median | parses/s (one core) | ratio to clean |\n|---|---|---|---|---|\n")
+    for group, bench, m, lo, hi in rows:
+        ratio = m / base[group] if group in base else float("nan")
+        out.write(f"| {group}/{bench} | {m/1000:.2f} µs | {lo/1000:.2f}–{hi/1000:.2f} µs | {1e9/m:,.0f} | {ratio:.2f}× |\n")
+print(open("docs/BENCHMARKS.md").read())
+PY
