@@ -23,6 +23,17 @@ pub enum MrzError {
         /// Non-blank lines found.
         found: usize,
     },
+    /// The lines' width says which format, but there are too many or too
+    /// few of them (a TD1 card read with a line missing, say).
+    #[error("{} MRZs have {expected} lines; found {found}", format.as_str())]
+    WrongLineCount {
+        /// The format the line width points to.
+        format: MrzFormat,
+        /// Non-blank lines found.
+        found: usize,
+        /// Lines the format has.
+        expected: usize,
+    },
     /// A line is not as long as the format requires.
     #[error("line {line} has {found} characters; {} lines have {expected}", format.as_str())]
     LineLength {
@@ -43,7 +54,7 @@ impl MrzError {
         match self {
             Self::Empty => "empty",
             Self::TooLong { .. } => "too_long",
-            Self::LineCount { .. } => "line_count",
+            Self::LineCount { .. } | Self::WrongLineCount { .. } => "line_count",
             Self::LineLength { .. } => "line_length",
         }
     }

@@ -55,12 +55,33 @@ fn expected_format(lines: &[Vec<char>]) -> Result<MrzFormat, MrzError> {
     let first = lines.first().ok_or(MrzError::Empty)?;
     let longest = lines.iter().map(Vec::len).max().unwrap_or(0);
     let is_visa = first.first() == Some(&'V');
+    // Judge the width first: a TD1 card read with a line missing, or a
+    // passport with a stray third line, is reported as exactly that.
+    let by_width = if longest >= 40 {
+        if is_visa {
+            MrzFormat::MrvA
+        } else {
+            MrzFormat::Td3
+        }
+    } else if longest >= 33 {
+        if is_visa {
+            MrzFormat::MrvB
+        } else if looks_like_french_id(lines) {
+            MrzFormat::FrenchId
+        } else {
+            MrzFormat::Td2
+        }
+    } else {
+        MrzFormat::Td1
+    };
+    let (expected_lines, _) = by_width.shape();
     match lines.len() {
-        3 => Ok(MrzFormat::Td1),
-        2 if longest >= 40 => Ok(if is_visa { MrzFormat::MrvA } else { MrzFormat::Td3 }),
-        2 if is_visa => Ok(MrzFormat::MrvB),
-        2 if looks_like_french_id(lines) => Ok(MrzFormat::FrenchId),
-        2 => Ok(MrzFormat::Td2),
+        count if count == expected_lines => Ok(by_width),
+        count @ (2 | 3) => Err(MrzError::WrongLineCount {
+            format: by_width,
+            found: count,
+            expected: expected_lines,
+        }),
         count => Err(MrzError::LineCount { found: count }),
     }
 }
@@ -149,6 +170,25 @@ mod tests {
         assert_eq!(format_of(""), Err(MrzError::Empty));
         assert_eq!(format_of(" \n\t\r\n"), Err(MrzError::Empty));
         assert_eq!(format_of("a\nb\nc\nd"), Err(MrzError::LineCount { found: 4 }));
+        assert_eq!(format_of(&"X".repeat(44)), Err(MrzError::LineCount { found: 1 }));
+        let td1_missing_a_line = format!("{}\n{}", "I".repeat(30), "1".repeat(30));
+        assert_eq!(
+            format_of(&td1_missing_a_line),
+            Err(MrzError::WrongLineCount {
+                format: MrzFormat::Td1,
+                found: 2,
+                expected: 3
+            })
+        );
+        let passport_with_three_lines = format!("P{}\n{}\n{}", "<".repeat(43), "1".repeat(44), "1".repeat(44));
+        assert_eq!(
+            format_of(&passport_with_three_lines),
+            Err(MrzError::WrongLineCount {
+                format: MrzFormat::Td3,
+                found: 3,
+                expected: 2
+            })
+        );
         assert_eq!(
             format_of(&"X".repeat(5000)),
             Err(MrzError::TooLong { max: MAX_INPUT_CHARS })

@@ -298,6 +298,38 @@ fn asserted_invalid_fields(record: &Value, report: &MrzReport) -> Vec<String> {
     problems
 }
 
+/// Arg0s1080's warnings, as our warning codes. `None`: a heuristic we do not
+/// apply, with the reason.
+fn our_warning_for(peer: &str) -> Result<&'static str, &'static str> {
+    match peer {
+        "document expired" => Ok("document_expired"),
+        "possible truncating" => Ok("name_truncated"),
+        "expiry date greater than 10 years" => {
+            Err("validity periods differ by issuer and holder age; a policy question, not the MRZ's consistency")
+        }
+        "only one identifier" => Err("ICAO 9303-3 allows a single (primary) identifier"),
+        "Possible not recommended prefix or suffix in identifier" => {
+            Err("titles like DR are for name comparison to weigh, not an MRZ defect")
+        }
+        other => panic!("unmapped peer warning {other:?}"),
+    }
+}
+
+fn asserted_warnings(record: &Value, report: &MrzReport) -> Vec<String> {
+    let lists = ["warnings_asserted", "warnings_asserted_with_check_expiry"];
+    let peer: Vec<&str> = lists
+        .iter()
+        .filter_map(|k| record.get(*k).and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    peer.into_iter()
+        .filter_map(|w| our_warning_for(w).ok())
+        .filter(|code| !report.warnings.iter().any(|w| w.code == *code))
+        .map(|code| format!("peer warns; we lack {code}"))
+        .collect()
+}
+
 #[test]
 fn mrz_cases_agree_with_peers_or_say_why_not() {
     let Some(records) = records("mrz_cases.jsonl") else {
@@ -346,6 +378,11 @@ fn mrz_cases_agree_with_peers_or_say_why_not() {
         );
         failures.extend(
             asserted_invalid_fields(record, &report)
+                .into_iter()
+                .map(|p| format!("{label}: {p}")),
+        );
+        failures.extend(
+            asserted_warnings(record, &report)
                 .into_iter()
                 .map(|p| format!("{label}: {p}")),
         );
