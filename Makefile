@@ -23,6 +23,7 @@ run:
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.
 test:
+	@test -d ../shared/fixtures || echo "SKIPPED: ../shared/fixtures is absent, so the fixture-conformance tests skip (each says so with --nocapture); the project's own tests still run"
 	$(CARGO) test --workspace --all-targets --locked
 	$(CARGO) test --workspace --doc --locked
 
