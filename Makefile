@@ -19,6 +19,10 @@ run:
 	@$(OPENKYC) compare-name 'Müller Hans' 'MUELLER<<HANS'
 	@echo "== openkyc compare-name '张三' 'ZHANG<<SAN'"
 	@$(OPENKYC) compare-name '张三' 'ZHANG<<SAN'
+	@echo "== openkyc precheck on generated phone photos (a clean one, then one with glare)"
+	$(CARGO) run --release --locked -q -p openkyc-synth --bin synth -- target/samples --seed 1 --per-kind 1 > /dev/null
+	@$(OPENKYC) precheck target/samples/clean-0000-phone_exif.jpg
+	@$(OPENKYC) precheck target/samples/doc_glare-0000-large.jpg || true
 
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.

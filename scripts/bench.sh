@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for target in "openkyc-mrz mrz" "openkyc-cnid cnid" "openkyc-names names"; do
+for target in "openkyc-mrz mrz" "openkyc-cnid cnid" "openkyc-names names" "openkyc-precheck precheck"; do
   set -- $target
   cargo bench --locked -p "$1" --bench "$2" -- --warm-up-time 2 --measurement-time 5 --noplot
 done
@@ -36,7 +36,7 @@ except OSError:
     pass
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 # Each group's ratios are to its simplest case, measured in the same run.
-BASELINES = {"mrz_parse": "td3_clean", "cnid_parse": "eighteen_digits", "compare_names": "exact"}
+BASELINES = {"mrz_parse": "td3_clean", "cnid_parse": "eighteen_digits", "compare_names": "exact", "precheck": "phone_jpeg_12mp"}
 base = {g: m for g, b, m, _, _ in rows if BASELINES.get(g) == b}
 with open("docs/BENCHMARKS.md", "w") as out:
     out.write("# Benchmarks\n\n")

@@ -1,1 +1,175 @@
-//! Image intake: format sniffing, size and pixel limits before decoding, EXIF orientation, metadata, one downscaled working copy. Bytes in, pixels out; no files, no network.
+//! Image intake: bytes in (an upload), a decoded, upright, downscaled working copy and the
+//! metadata later checks need out. Every image openkyc touches goes through [`intake`]. Pure:
+//! no files, no network, no clock, no global state; the same bytes always give the same result.
+//!
+//! # Rules, in the order they are applied
+//!
+//! 1. **Size** ([`IntakeLimits::max_bytes`], default 25 MiB): zero bytes is
+//!    [`IntakeError::Empty`], more is [`IntakeError::TooLarge`].
+//! 2. **Format from magic bytes only.** There are no file names or MIME types here, so a
+//!    `.jpg` that is really a WebP is read as WebP. Accepted: JPEG (`FF D8 FF`), PNG
+//!    (`89 50 4E 47 0D 0A 1A 0A`), WebP (`RIFF....WEBP`). Recognised and refused as
+//!    [`IntakeError::Unsupported`], naming the format: HEIC/HEIF (`....ftyp` brands `heic`,
+//!    `heix`, `hevc`, `mif1`, `msf1`, …) with advice to switch the phone to JPEG — there is no
+//!    well-kept pure-Rust HEIC (HEVC) decoder — AVIF, GIF, BMP, TIFF, PDF, PSD, JPEG XL and
+//!    JPEG 2000. Anything else is [`IntakeError::UnknownFormat`].
+//! 3. **Header walk** (own bounded parsers: JPEG marker segments up to the first scan, PNG
+//!    chunks, WebP RIFF chunks): dimensions, colour model, bit depth, metadata blocks. No
+//!    pixel is decoded yet.
+//! 4. **Limits from the header**, before decoding: pixel count ([`IntakeLimits::max_pixels`],
+//!    default 100 MP) then each side ([`IntakeLimits::max_dimension`], default 20 000), then
+//!    the memory the decoded pixels need ([`IntakeLimits::max_decoded_bytes`], default
+//!    512 MiB). A PNG header claiming 60000×60000 is refused here in microseconds. The
+//!    decoders get the same bounds (image's `Limits::max_alloc`, jpeg-decoder's
+//!    `set_max_decoding_buffer_size`) and their own reading of the dimensions must equal the
+//!    header's, so a header that lies cannot make them allocate more.
+//! 5. **Refusals by content**: an animated WebP (VP8X animation flag or ANIM/ANMF chunks) or
+//!    APNG with more than one frame is [`IntakeError::Animated`] — an animation is not a photo
+//!    of a document, and its first frame alone could hide the rest. A file cut short (JPEG
+//!    without EOI after the scan, PNG without IEND, WebP shorter than its RIFF size) is
+//!    [`IntakeError::Truncated`]: the lower part of the picture would be grey or missing.
+//!    Arithmetic-coded, lossless, hierarchical and 12-bit JPEGs are `Unsupported`.
+//! 6. **Metadata** ([`Metadata`]): EXIF (JPEG APP1, PNG eXIf, WebP EXIF) through
+//!    kamadak-exif, capped at 1 MiB, errors recorded as `exif_error`; XMP `CreatorTool`,
+//!    `photoshop:` use and history `softwareAgent`s found by name (not an RDF parse); PNG
+//!    `Software` text; ICC profile description (`desc`/`mluc`); JPEG quality estimated from
+//!    the luminance quantization table against libjpeg's scaled standard table (see
+//!    [`Metadata::jpeg_quality_estimate`]). Every text value is cut to 128 characters.
+//! 7. **Decode to a working copy** whose long side is at most
+//!    [`IntakeLimits::working_max_side`] (default 1280), never upscaled:
+//!    - JPEG at least twice the working size: reduced in the IDCT domain by the smallest of
+//!      1/8, 1/4, 1/2 whose output still covers the working size, so a 12 MP photo is never
+//!      decoded at full size. Baseline grey/YCbCr files (what phones write: 4:2:0, 4:2:2,
+//!      4:4:0, 4:4:4, restart markers) go through this crate's own single-threaded decoder
+//!      (module `baseline`: n-point IDCT of each block's n×n lowest frequencies); anything
+//!      else (progressive, CMYK/YCCK, other sampling) through jpeg-decoder's scaled decode
+//!      (which hands IDCT rows to helper threads of its own).
+//!      CMYK and YCCK become RGB as `R = (255 − C)(255 − K) / 255`.
+//!    - JPEG under twice the working size: decoded at full size by the image crate's decoder
+//!      (zune-jpeg), the fastest at full size. Each JPEG decoder is the others' fallback.
+//!    - PNG and WebP: decoded fully by the image crate (png, image-webp). 16-bit samples are
+//!      rounded to 8 bits, grey is replicated, palettes expanded, interlacing undone, and
+//!      alpha composited over white (how the image looks on a white page).
+//!    - The rest of the way is an area-averaging resize in fixed point (see `resize`).
+//! 8. **EXIF orientation** 1–8 is applied to the working copy after downscaling (cheaper),
+//!    so that [`Intake::working`] is upright as a person would see it; [`Intake::width`] and
+//!    [`Intake::height`] are the full-size dimensions after orientation.
+//!
+//! A higher-resolution copy (for reading the document) is obtained by calling [`intake`] again
+//! with a larger `working_max_side`.
+//!
+//! Third-party decoders run inside `catch_unwind`: should one panic on a hostile file, the
+//! result is [`IntakeError::Corrupt`], not a crashed service.
+
+mod baseline;
+mod decode;
+mod error;
+mod exif;
+mod icc;
+mod jpeg;
+mod limits;
+mod metadata;
+mod orient;
+mod png;
+mod quality;
+mod resize;
+mod sniff;
+mod text;
+mod webp;
+mod xmp;
+
+use std::fmt;
+
+use image::RgbImage;
+use serde::Serialize;
+
+pub use error::IntakeError;
+pub use limits::IntakeLimits;
+pub use metadata::{ColorModel, Metadata};
+
+/// An accepted container format, as sniffed from the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageFormat {
+    /// JPEG (JFIF or EXIF).
+    Jpeg,
+    /// PNG.
+    Png,
+    /// WebP (lossy or lossless).
+    Webp,
+}
+
+impl fmt::Display for ImageFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ImageFormat::Jpeg => "jpeg",
+            ImageFormat::Png => "png",
+            ImageFormat::Webp => "webp",
+        })
+    }
+}
+
+/// A decoded upload: its format, full-size dimensions, orientation, the upright working copy
+/// and the file's metadata.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// Container format, from the magic bytes.
+    pub format: ImageFormat,
+    /// Full-size width after orientation (as a person sees the photo).
+    pub width: u32,
+    /// Full-size height after orientation.
+    pub height: u32,
+    /// EXIF orientation found (1–8; 1 if none or invalid).
+    pub orientation: u8,
+    /// Upright 8-bit RGB copy, long side at most `working_max_side`.
+    pub working: RgbImage,
+    /// What the file says about itself.
+    pub metadata: Metadata,
+    /// Size of the upload in bytes.
+    pub byte_len: usize,
+}
+
+impl Intake {
+    /// Working-copy pixels per full-size pixel (1.0 when no downscaling was needed): multiply a
+    /// full-size coordinate by this to find it in [`Intake::working`], divide to go back.
+    pub fn working_scale(&self) -> f32 {
+        if self.width == 0 {
+            return 0.0;
+        }
+        self.working.width() as f32 / self.width as f32
+    }
+}
+
+/// Takes in an upload: sniffs the format, checks the limits from the header, reads the
+/// metadata, decodes a downscaled working copy and turns it upright. Never panics; any input
+/// gives a value or an [`IntakeError`], with work bounded by the limits.
+pub fn intake(bytes: &[u8], limits: &IntakeLimits) -> Result<Intake, IntakeError> {
+    limits.check_byte_len(bytes.len())?;
+    let format = sniff::sniff(bytes)?;
+    let decode::Upload {
+        decoded,
+        metadata,
+        orientation,
+    } = match format {
+        ImageFormat::Jpeg => jpeg::read(bytes, limits)?,
+        ImageFormat::Png => png::read(bytes, limits)?,
+        ImageFormat::Webp => webp::read(bytes, limits)?,
+    };
+    let (target_width, target_height) = limits.working_size(decoded.width, decoded.height);
+    let working = resize::resize_area(decoded.image, target_width, target_height);
+    let working = orient::apply(working, orientation);
+    let (width, height) = if orient::swaps_axes(orientation) {
+        (decoded.height, decoded.width)
+    } else {
+        (decoded.width, decoded.height)
+    };
+    Ok(Intake {
+        format,
+        width,
+        height,
+        orientation,
+        working,
+        metadata,
+        byte_len: bytes.len(),
+    })
+}

@@ -1,6 +1,6 @@
 //! The `openkyc` command-line tool. Each subcommand prints one JSON document
 //! on stdout and exits 0 (valid), 1 (read but invalid) or 2 (not readable as
-//! what was asked for, or a usage error); 3 means an I/O failure.
+//! what was asked for, or a usage error); 3 means an I/O or configuration failure.
 
 mod commands;
 
@@ -23,6 +23,9 @@ enum Command {
     Cnid(commands::cnid::CnidArgs),
     /// Compare a name as typed with the name on a document.
     CompareName(commands::names::CompareNameArgs),
+    /// Check a photo of a document for blur, glare, framing, exposure,
+    /// editing and screen capture, and say what to fix.
+    Precheck(commands::precheck::PrecheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Command::Mrz(args) => commands::mrz::run(&args),
         Command::Cnid(args) => commands::cnid::run(&args),
         Command::CompareName(args) => commands::names::run(&args),
+        Command::Precheck(args) => commands::precheck::run(&args),
     };
     match result {
         Ok(outcome) => outcome.print(),

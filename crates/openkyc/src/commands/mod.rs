@@ -4,6 +4,7 @@
 pub mod cnid;
 pub mod mrz;
 pub mod names;
+pub mod precheck;
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -22,7 +23,8 @@ pub const EXIT_IO: u8 = 3;
 
 /// What a subcommand produced.
 pub struct Outcome {
-    /// Pretty-printed JSON, keys in the order the types declare them.
+    /// What to print: pretty-printed JSON (keys in the order the types
+    /// declare them) or text for people.
     json: String,
     exit: u8,
 }
@@ -36,7 +38,12 @@ impl Outcome {
         })
     }
 
-    /// Prints the JSON document and returns the exit status.
+    /// Text for people instead of JSON.
+    pub fn text(text: String, exit: u8) -> Self {
+        Self { json: text, exit }
+    }
+
+    /// Prints the document and returns the exit status.
     pub fn print(self) -> ExitCode {
         let mut stdout = std::io::stdout().lock();
         let written = writeln!(stdout, "{}", self.json).and_then(|()| stdout.flush());

@@ -1,0 +1,309 @@
+//! `openkyc-evaluate`: runs the precheck over the synthetic labelled set and
+//! writes, for each check, its detection rate on clearly defective photos
+//! and its false-alarm rate on clean ones, with a small ROC table, to
+//! `docs/EVALUATION.md`.
+//!
+//! Usage: `cargo run --release -p openkyc-evaluate -- [--seed N] [--per-kind N] [--out FILE]`
+
+use anyhow::Context;
+use clap::Parser;
+use openkyc_precheck::{precheck, Bound, PrecheckConfig, ReasonCode, Side};
+use openkyc_synth::{evaluation_set, render, SampleSpec, Severity};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Evaluate the precheck on the synthetic labelled set.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Seed of the generated set (the same seed gives the same photos).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Samples per defect kind (the set also holds twice as many clean photos).
+    #[arg(long, default_value_t = 40)]
+    per_kind: usize,
+    /// Where to write the report.
+    #[arg(long, default_value = "docs/EVALUATION.md")]
+    out: PathBuf,
+    /// A configuration to evaluate instead of the shipped one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Worker threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+}
+
+/// One check's result on one sample.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    ran: bool,
+    fired: bool,
+    /// The score, negated for `min`-bound checks so that higher always
+    /// means "more defective".
+    score: f64,
+    bound: Bound,
+}
+
+/// One sample's results.
+#[derive(Debug, Clone)]
+struct Result {
+    id: String,
+    clear: Vec<ReasonCode>,
+    borderline: Vec<ReasonCode>,
+    unreadable: Option<String>,
+    checks: BTreeMap<ReasonCode, Scored>,
+    millis: f64,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let config = match &args.config {
+        Some(path) => PrecheckConfig::from_toml(&std::fs::read_to_string(path)?)?,
+        None => PrecheckConfig::shipped()?,
+    };
+    let specs = evaluation_set(args.seed, args.per_kind);
+    eprintln!("evaluating {} samples on {} threads", specs.len(), args.threads);
+    let started = Instant::now();
+    let results = evaluate_all(&specs, &config, args.threads.max(1));
+    eprintln!("done in {:.0} s", started.elapsed().as_secs_f64());
+    let report = markdown(&args, &config, &results);
+    std::fs::write(&args.out, &report).with_context(|| format!("writing {}", args.out.display()))?;
+    print!("{report}");
+    Ok(())
+}
+
+fn evaluate_all(specs: &[SampleSpec], config: &PrecheckConfig, threads: usize) -> Vec<Result> {
+    let mut results: Vec<Option<Result>> = vec![None; specs.len()];
+    std::thread::scope(|scope| {
+        let chunks = results.chunks_mut(specs.len().div_ceil(threads).max(1));
+        for (worker, chunk) in chunks.enumerate() {
+            let offset = worker * specs.len().div_ceil(threads).max(1);
+            scope.spawn(move || {
+                for (i, slot) in chunk.iter_mut().enumerate() {
+                    if let Some(spec) = specs.get(offset + i) {
+                        *slot = Some(evaluate_one(spec, config));
+                    }
+                }
+            });
+        }
+    });
+    results.into_iter().flatten().collect()
+}
+
+fn evaluate_one(spec: &SampleSpec, config: &PrecheckConfig) -> Result {
+    let sample = render(spec);
+    let codes = |severity: Severity| {
+        sample
+            .labels
+            .iter()
+            .filter(|l| l.severity == severity)
+            .filter_map(|l| ReasonCode::parse(l.kind.code()))
+            .collect::<Vec<_>>()
+    };
+    let mut result = Result {
+        id: sample.id.clone(),
+        clear: codes(Severity::Clear),
+        borderline: codes(Severity::Borderline),
+        unreadable: None,
+        checks: BTreeMap::new(),
+        millis: 0.0,
+    };
+    match precheck(&sample.bytes, Side::Front, config) {
+        Ok(outcome) => {
+            result.millis = outcome.report.timings_ms.total;
+            for check in outcome.report.checks {
+                let signed = match check.bound {
+                    Bound::Min => -check.score,
+                    Bound::Max => check.score,
+                };
+                result.checks.insert(
+                    check.code,
+                    Scored {
+                        ran: check.ran,
+                        fired: !check.passed,
+                        score: signed,
+                        bound: check.bound,
+                    },
+                );
+            }
+        }
+        Err(error) => result.unreadable = Some(error.to_string()),
+    }
+    result
+}
+
+fn rate(hits: usize, total: usize) -> String {
+    if total == 0 {
+        "–".into()
+    } else {
+        format!("{:.1}% ({hits}/{total})", 100.0 * hits as f64 / total as f64)
+    }
+}
+
+fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String {
+    let clean: Vec<&Result> = results
+        .iter()
+        .filter(|r| r.clear.is_empty() && r.borderline.is_empty())
+        .collect();
+    let clean_ok = clean
+        .iter()
+        .filter(|r| r.unreadable.is_none() && r.checks.values().all(|c| !c.fired))
+        .count();
+    let mut out = String::new();
+    let _ = writeln!(out, "# Precheck evaluation\n");
+    let _ = writeln!(
+        out,
+        "Produced by `cargo run --release -p openkyc-evaluate -- --seed {} --per-kind {}` on the synthetic labelled set of \
+         `openkyc-synth` ({} photos: {} clean, the rest with one labelled defect each, `clear` or `borderline`). \
+         Thresholds are those of `config/precheck.toml`.\n",
+        args.seed,
+        args.per_kind,
+        results.len(),
+        clean.len()
+    );
+    let _ = writeln!(
+        out,
+        "- Clean photos passing every check: {}",
+        rate(clean_ok, clean.len())
+    );
+    let unreadable = results.iter().filter(|r| r.unreadable.is_some()).count();
+    let _ = writeln!(out, "- Unreadable (intake errors): {unreadable}");
+    let mut times: Vec<f64> = results.iter().map(|r| r.millis).filter(|m| *m > 0.0).collect();
+    times.sort_by(f64::total_cmp);
+    if let Some(median) = times.get(times.len() / 2) {
+        let _ = writeln!(
+            out,
+            "- Median precheck time per photo (1600×1200-class JPEGs, {} threads busy): {median:.1} ms",
+            args.threads
+        );
+    }
+    let _ = writeln!(out, "\nDetection = share of photos labelled `clear` for that reason on which the check fired; false alarms = share of clean photos on which it fired. Goal: ≥ 95% detection, ≤ 2% false alarms.\n");
+    let _ = writeln!(
+        out,
+        "| reason | threshold | detection (clear) | detection (borderline) | false alarms (clean) |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for code in ReasonCode::ALL {
+        let positives: Vec<&Result> = results.iter().filter(|r| r.clear.contains(&code)).collect();
+        let borderline: Vec<&Result> = results.iter().filter(|r| r.borderline.contains(&code)).collect();
+        let fired = |r: &&&Result| r.checks.get(&code).is_some_and(|c| c.fired);
+        let threshold = threshold_of(config, code);
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            code.as_str(),
+            threshold,
+            rate(positives.iter().filter(fired).count(), positives.len()),
+            rate(borderline.iter().filter(fired).count(), borderline.len()),
+            rate(clean.iter().filter(fired).count(), clean.len()),
+        );
+    }
+    let _ = writeln!(out, "\n## ROC per check\n");
+    let _ = writeln!(out, "Detection and false-alarm rates if the threshold were moved (scores as the check reports them; `ran = false` counts as not fired).\n");
+    for code in ReasonCode::ALL {
+        roc_table(&mut out, code, results, &clean);
+    }
+    let misses: Vec<String> = results
+        .iter()
+        .filter(|r| r.clear.iter().any(|c| !r.checks.get(c).is_some_and(|s| s.fired)))
+        .take(40)
+        .map(|r| format!("- `{}`: labelled {:?}, fired {:?}", r.id, r.clear, fired_codes(r)))
+        .collect();
+    let alarms: Vec<String> = clean
+        .iter()
+        .filter(|r| r.checks.values().any(|c| c.fired))
+        .take(40)
+        .map(|r| format!("- `{}`: fired {:?}", r.id, fired_codes(r)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n## Missed clear defects (first 40)\n\n{}\n",
+        if misses.is_empty() {
+            "none".into()
+        } else {
+            misses.join("\n")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "## False alarms on clean photos (first 40)\n\n{}",
+        if alarms.is_empty() {
+            "none".into()
+        } else {
+            alarms.join("\n")
+        }
+    );
+    out
+}
+
+fn fired_codes(result: &Result) -> Vec<&'static str> {
+    result
+        .checks
+        .iter()
+        .filter(|(_, c)| c.fired)
+        .map(|(code, _)| code.as_str())
+        .collect()
+}
+
+fn threshold_of(config: &PrecheckConfig, code: ReasonCode) -> String {
+    let (d, q, m) = (&config.document, &config.quality, &config.metadata);
+    match code {
+        ReasonCode::DocNotFound => format!("confidence < {}", d.min_confidence),
+        ReasonCode::DocCornersCut => "any corner cut".into(),
+        ReasonCode::DocTooSmall => format!("area < {}", d.min_area_fraction),
+        ReasonCode::DocLowResolution => format!("width < {} px", d.min_width_px),
+        ReasonCode::DocTilted => format!(
+            "keystone > {} or angle > {}°",
+            d.max_keystone, d.max_corner_angle_deviation_deg
+        ),
+        ReasonCode::DocBlurry => format!("sharpness < {}", q.min_sharpness),
+        ReasonCode::DocGlare => format!("glare > {}", q.max_glare_fraction),
+        ReasonCode::DocTooDark => format!("mean < {}", q.min_mean_luminance),
+        ReasonCode::DocOverexposed => format!("mean > {}", q.max_mean_luminance),
+        ReasonCode::DocEdited => format!("score > {}", m.max_edited_score),
+        ReasonCode::DocScreenshot => format!("score > {}", m.max_screenshot_score),
+        ReasonCode::DocScreenPhoto => format!("score > {}", q.max_screen_score),
+    }
+}
+
+/// Seven thresholds spread over the observed scores of positives and clean
+/// photos; at each, the detection and false-alarm rates.
+fn roc_table(out: &mut String, code: ReasonCode, results: &[Result], clean: &[&Result]) {
+    let positives: Vec<&Result> = results.iter().filter(|r| r.clear.contains(&code)).collect();
+    if positives.is_empty() {
+        return;
+    }
+    let score = |r: &Result| r.checks.get(&code).filter(|c| c.ran).map(|c| c.score);
+    let mut all: Vec<f64> = positives.iter().chain(clean.iter()).filter_map(|r| score(r)).collect();
+    all.sort_by(f64::total_cmp);
+    all.dedup();
+    if all.is_empty() {
+        return;
+    }
+    let bound = results.iter().find_map(|r| r.checks.get(&code)).map(|c| c.bound);
+    let _ = writeln!(
+        out,
+        "### `{}`\n\n| fires when score ≥ | detection | false alarms |\n|---|---|---|",
+        code.as_str()
+    );
+    let picks: Vec<f64> = (0..7)
+        .filter_map(|i| all.get(i * (all.len() - 1) / 6).copied())
+        .collect();
+    for t in picks {
+        let fires = |r: &&&Result| score(r).is_some_and(|s| s >= t);
+        // Show `min`-bound scores as the check reports them.
+        let shown = if bound == Some(Bound::Min) {
+            format!("≤ {:.4} (as reported)", -t)
+        } else {
+            format!("{t:.4}")
+        };
+        let _ = writeln!(
+            out,
+            "| {shown} | {} | {} |",
+            rate(positives.iter().filter(fires).count(), positives.len()),
+            rate(clean.iter().filter(fires).count(), clean.len())
+        );
+    }
+    let _ = writeln!(out);
+}

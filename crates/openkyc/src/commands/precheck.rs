@@ -1,0 +1,129 @@
+//! `openkyc precheck IMAGE [--side front|back] [--json]`.
+
+use super::{Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use anyhow::Context;
+use openkyc_precheck::{precheck, words, Lang, PrecheckConfig, PrecheckReport, Side};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `openkyc precheck`.
+#[derive(Debug, clap::Args)]
+pub struct PrecheckArgs {
+    /// The photo (JPEG, PNG or WebP; the format is read from the bytes, not
+    /// the name); `-` reads standard input.
+    image: PathBuf,
+    /// Which side of the document the photo shows.
+    #[arg(long, value_enum, default_value_t = SideArg::Front)]
+    side: SideArg,
+    /// Print the full report as JSON instead of text for people.
+    #[arg(long)]
+    json: bool,
+    /// A configuration file to use instead of the shipped config/precheck.toml.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SideArg {
+    Front,
+    Back,
+}
+
+#[derive(Serialize)]
+struct Unreadable {
+    ok: bool,
+    error: super::mrz::ErrorBody,
+}
+
+/// Runs the subcommand: exit 0 when the photo is fine, 1 when it should be
+/// retaken (reasons given), 2 when it is not a readable photo.
+pub fn run(args: &PrecheckArgs) -> anyhow::Result<Outcome> {
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            PrecheckConfig::from_toml(&text).with_context(|| format!("in {}", path.display()))?
+        }
+        None => PrecheckConfig::shipped()?,
+    };
+    let bytes = read_image(&args.image, config.intake.max_bytes)?;
+    let side = match args.side {
+        SideArg::Front => Side::Front,
+        SideArg::Back => Side::Back,
+    };
+    match precheck(&bytes, side, &config) {
+        Ok(outcome) => {
+            let exit = if outcome.report.ok { EXIT_VALID } else { EXIT_INVALID };
+            if args.json {
+                Outcome::new(&outcome.report, exit)
+            } else {
+                Ok(Outcome::text(for_people(&outcome.report), exit))
+            }
+        }
+        Err(error) => {
+            let body = super::mrz::ErrorBody {
+                code: error.code(),
+                message: error.to_string(),
+            };
+            if args.json {
+                Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
+            } else {
+                Ok(Outcome::text(
+                    format!(
+                        "✗ This file cannot be used: {}\n✗ 无法使用此文件：{}",
+                        body.message, body.message
+                    ),
+                    EXIT_UNREADABLE,
+                ))
+            }
+        }
+    }
+}
+
+/// Reads at most one byte more than the configured limit, so that intake
+/// can refuse an oversized upload without this reading all of it.
+fn read_image(path: &Path, max_bytes: usize) -> anyhow::Result<Vec<u8>> {
+    let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(bytes)
+}
+
+/// The reasons in both languages, most important first.
+fn for_people(report: &PrecheckReport) -> String {
+    let mut out = String::new();
+    if report.ok {
+        let _ = writeln!(out, "✓ The photo is good to use. / 照片合格，可以使用。");
+    } else {
+        let _ = writeln!(
+            out,
+            "✗ Please retake the photo ({} problem(s)) / 请重新拍摄（{} 个问题）",
+            report.reasons.len(),
+            report.reasons.len()
+        );
+        for reason in &report.reasons {
+            let _ = writeln!(out, "\n  {} ({})", reason.code.as_str(), reason.detail);
+            for lang in Lang::ALL {
+                let w = words(reason.code, lang);
+                let _ = writeln!(out, "    [{}] {} {}", lang.tag(), w.message, w.tip);
+            }
+        }
+    }
+    let _ = write!(
+        out,
+        "\n  ({}×{} {:?}, checked in {:.0} ms)",
+        report.image.width, report.image.height, report.image.format, report.timings_ms.total
+    );
+    out
+}

@@ -1,0 +1,122 @@
+//! `openkyc precheck` end to end on generated photos: exit codes, the JSON
+//! shape, bilingual text, and clear errors for files that are not photos.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn precheck(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openkyc"))
+        .arg("precheck")
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+/// A clean or a defective photo from the seeded generator: the spec is
+/// chosen from its planned labels (cheap), then rendered once.
+fn sample(kind: &str) -> Vec<u8> {
+    let specs = openkyc_synth::evaluation_set(7, 2);
+    let spec = specs
+        .iter()
+        .find(|s| {
+            let labels = openkyc_synth::expected_labels(s);
+            match kind {
+                "clean" => labels.is_empty() && s.id.contains("phone_exif"),
+                code => labels
+                    .iter()
+                    .any(|l| l.kind.code() == code && l.severity == openkyc_synth::Severity::Clear),
+            }
+        })
+        .unwrap_or_else(|| panic!("no {kind} sample in the set"));
+    openkyc_synth::render(spec).bytes
+}
+
+#[test]
+fn a_clean_photo_passes_with_corners_and_timings() {
+    let output = precheck(&["--json"], &sample("clean"));
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["ok"], true);
+    assert!(report["reasons"].as_array().unwrap().is_empty());
+    assert_eq!(report["document"]["corners"].as_array().unwrap().len(), 4);
+    assert!(report["timings_ms"]["total"].as_f64().unwrap() > 0.0);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn an_edited_photo_exits_1_with_the_reason_in_both_languages() {
+    let bytes = sample("DOC_EDITED");
+    let output = precheck(&["--json"], &bytes);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let codes: Vec<&str> = report["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"DOC_EDITED"), "{codes:?}");
+    let reason = report["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "DOC_EDITED")
+        .unwrap();
+    for key in ["score", "threshold", "detail"] {
+        assert!(!reason[key].is_null(), "{key}");
+    }
+    let text = precheck(&[], &bytes);
+    assert_eq!(text.status.code(), Some(1));
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("DOC_EDITED") && text.contains("[en]") && text.contains("[zh-CN]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn files_that_are_not_photos_exit_2_with_a_code() {
+    let cases: [(Vec<u8>, &[&str]); 4] = [
+        (Vec::new(), &["empty"]),
+        (b"%PDF-1.7\n".to_vec(), &["unsupported"]),
+        (
+            b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic".to_vec(),
+            &["unsupported"],
+        ),
+        (vec![0xff, 0xd8, 0xff, 0xe0, 0x00], &["corrupt", "truncated"]),
+    ];
+    for (bytes, codes) in cases {
+        let output = precheck(&["--json"], &bytes);
+        assert_eq!(output.status.code(), Some(2), "{codes:?}");
+        let report = json(&output);
+        assert_eq!(report["ok"], false);
+        let got = report["error"]["code"].as_str().unwrap();
+        assert!(codes.contains(&got), "expected {codes:?}, got {got}");
+    }
+}
+
+#[test]
+fn a_broken_config_file_is_an_error_naming_the_key() {
+    let dir = std::env::temp_dir().join(format!("openkyc-precheck-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("precheck.toml");
+    let shipped = include_str!("../../../config/precheck.toml");
+    std::fs::write(&path, shipped.replace("max_glare_fraction", "max_glare")).unwrap();
+    let output = precheck(&["--config", path.to_str().unwrap()], &sample("clean"));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("max_glare"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
