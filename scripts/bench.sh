@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for target in "openkyc-mrz mrz" "openkyc-cnid cnid" "openkyc-names names" "openkyc-precheck precheck"; do
+# BENCH_SKIP_RUN=1 only rewrites the report from the last run's results.
+[ "${BENCH_SKIP_RUN:-0}" = 1 ] || for target in "openkyc-mrz mrz" "openkyc-cnid cnid" "openkyc-names names" "openkyc-precheck precheck"; do
   set -- $target
   cargo bench --locked -p "$1" --bench "$2" -- --warm-up-time 2 --measurement-time 5 --noplot
 done
@@ -44,8 +45,12 @@ with open("docs/BENCHMARKS.md", "w") as out:
     out.write("The machine is shared and noisy: compare ratios within one run, not absolute numbers across runs.\n\n")
     out.write(f"- date: {datetime.date.today()}\n- cpu: {cpu} ({os.cpu_count()} cores)\n- {rustc}\n\n")
     out.write("| benchmark | median | 95% CI of median | calls/s (one core) | ratio to group baseline |\n|---|---|---|---|---|\n")
+    def t(ns):
+        return f"{ns/1e6:.1f} ms" if ns >= 1e6 else f"{ns/1000:.2f} µs"
     for group, bench, m, lo, hi in rows:
         ratio = m / base[group] if group in base else float("nan")
-        out.write(f"| {group}/{bench} | {m/1000:.2f} µs | {lo/1000:.2f}–{hi/1000:.2f} µs | {1e9/m:,.0f} | {ratio:.2f}× |\n")
+        out.write(f"| {group}/{bench} | {t(m)} | {t(lo)}–{t(hi)} | {1e9/m:,.0f} | {ratio:.2f}× |\n")
+    out.write("\nTargets: `precheck/phone_jpeg_12mp` (a 4000×3000 JPEG from `openkyc-synth`, decode included) should be ≤ 60 ms; "
+              "see the precheck issue's closing note for where the time goes.\n")
 print(open("docs/BENCHMARKS.md").read())
 PY
