@@ -20,7 +20,7 @@ run:
 	@echo "== openkyc compare-name '张三' 'ZHANG<<SAN'"
 	@$(OPENKYC) compare-name '张三' 'ZHANG<<SAN'
 	@echo "== openkyc precheck on generated phone photos (a clean one, then one with glare)"
-	$(CARGO) run --release --locked -q -p openkyc-synth --bin synth -- target/samples --seed 1 --per-kind 1 > /dev/null
+	$(CARGO) run --release --locked -q -p openkyc-synth --bin synth -- target/samples --seed 1 --per-kind 1 > /dev/null 2>&1
 	@$(OPENKYC) precheck target/samples/clean-0000-phone_exif.jpg
 	@$(OPENKYC) precheck target/samples/doc_glare-0000-large.jpg || true
 
