@@ -17,24 +17,11 @@
 
 use image::RgbImage;
 
-use crate::jpeg::{ComponentSpec, HuffmanSpec, JpegHeader};
+use crate::jpeg::{ComponentSpec, HuffmanSpec, JpegHeader, ZIGZAG_TO_NATURAL};
 
 /// Bits looked up at once when decoding a Huffman symbol.
 const FAST_BITS: u32 = 9;
 const FAST_SIZE: usize = 1 << FAST_BITS;
-
-/// Zigzag scan position → natural (row-major) position (ITU-T T.81 figure A.6).
-#[rustfmt::skip]
-const ZIGZAG_TO_NATURAL: [u8; 64] = [
-     0,  1,  8, 16,  9,  2,  3, 10,
-    17, 24, 32, 25, 18, 11,  4,  5,
-    12, 19, 26, 33, 40, 48, 41, 34,
-    27, 20, 13,  6,  7, 14, 21, 28,
-    35, 42, 49, 56, 57, 50, 43, 36,
-    29, 22, 15, 23, 30, 37, 44, 51,
-    58, 59, 52, 45, 38, 31, 39, 46,
-    53, 60, 61, 54, 47, 55, 62, 63,
-];
 
 /// Decodes at `eighths`/8 of the full size (`eighths` = 1, 2 or 4), or `None` if this file is
 /// not one this decoder handles or its data is malformed.
@@ -484,10 +471,10 @@ impl Component {
         let mut quant = [0i32; 64];
         let mut slot = [255u8; 64];
         for (zigzag, &natural) in ZIGZAG_TO_NATURAL.iter().enumerate() {
-            let (row, column) = (usize::from(natural) / 8, usize::from(natural) % 8);
+            let (row, column) = (natural / 8, natural % 8);
             if row < n && column < n {
                 slot[zigzag] = u8::try_from(row * 4 + column).ok()?;
-                quant[zigzag] = i32::from(*table.values.get(usize::from(natural))?);
+                quant[zigzag] = i32::from(*table.values.get(natural)?);
             }
         }
         let dc = Huffman::new(header.huffman.get(usize::from(dc))?.as_ref()?)?;

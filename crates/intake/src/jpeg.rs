@@ -21,7 +21,7 @@ const MAX_ICC_CHUNKS: usize = 255;
 
 /// Zigzag scan position → natural (row-major) position (ITU-T T.81 figure A.6).
 #[rustfmt::skip]
-const ZIGZAG_TO_NATURAL: [usize; 64] = [
+pub(crate) const ZIGZAG_TO_NATURAL: [usize; 64] = [
      0,  1,  8, 16,  9,  2,  3, 10,
     17, 24, 32, 25, 18, 11,  4,  5,
     12, 19, 26, 33, 40, 48, 41, 34,
