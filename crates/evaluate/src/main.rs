@@ -75,10 +75,10 @@ fn main() -> anyhow::Result<()> {
 
 fn evaluate_all(specs: &[SampleSpec], config: &PrecheckConfig, threads: usize) -> Vec<Result> {
     let mut results: Vec<Option<Result>> = vec![None; specs.len()];
+    let chunk_len = specs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let chunks = results.chunks_mut(specs.len().div_ceil(threads).max(1));
-        for (worker, chunk) in chunks.enumerate() {
-            let offset = worker * specs.len().div_ceil(threads).max(1);
+        for (worker, chunk) in results.chunks_mut(chunk_len).enumerate() {
+            let offset = worker * chunk_len;
             scope.spawn(move || {
                 for (i, slot) in chunk.iter_mut().enumerate() {
                     if let Some(spec) = specs.get(offset + i) {

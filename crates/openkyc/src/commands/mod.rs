@@ -21,6 +21,15 @@ pub const EXIT_UNREADABLE: u8 = 2;
 /// Reading input or writing output failed.
 pub const EXIT_IO: u8 = 3;
 
+/// An error with a stable code, as printed in JSON by every subcommand.
+#[derive(Serialize)]
+pub struct ErrorBody {
+    /// Stable code.
+    pub code: &'static str,
+    /// A sentence for people.
+    pub message: String,
+}
+
 /// What a subcommand produced.
 pub struct Outcome {
     /// What to print: pretty-printed JSON (keys in the order the types

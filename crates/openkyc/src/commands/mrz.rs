@@ -1,6 +1,6 @@
 //! `openkyc mrz [FILE|-]`.
 
-use super::{reference_date, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use super::{reference_date, ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use anyhow::Context;
 use chrono::NaiveDate;
 use openkyc_mrz::{parse, ParseOptions, MAX_INPUT_CHARS};
@@ -26,15 +26,6 @@ pub struct MrzArgs {
 struct Unreadable {
     valid: bool,
     error: ErrorBody,
-}
-
-/// An error with a stable code, as printed in JSON.
-#[derive(Serialize)]
-pub struct ErrorBody {
-    /// Stable code.
-    pub code: &'static str,
-    /// A sentence for people.
-    pub message: String,
 }
 
 /// Runs the subcommand.

@@ -1,6 +1,6 @@
 //! `openkyc precheck IMAGE [--side front|back] [--json]`.
 
-use super::{Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use super::{ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use anyhow::Context;
 use openkyc_precheck::{precheck, words, Lang, PrecheckConfig, PrecheckReport, Side};
 use serde::Serialize;
@@ -34,7 +34,7 @@ enum SideArg {
 #[derive(Serialize)]
 struct Unreadable {
     ok: bool,
-    error: super::mrz::ErrorBody,
+    error: ErrorBody,
 }
 
 /// Runs the subcommand: exit 0 when the photo is fine, 1 when it should be
@@ -62,7 +62,7 @@ pub fn run(args: &PrecheckArgs) -> anyhow::Result<Outcome> {
             }
         }
         Err(error) => {
-            let body = super::mrz::ErrorBody {
+            let body = ErrorBody {
                 code: error.code(),
                 message: error.to_string(),
             };
