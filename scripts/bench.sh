@@ -43,14 +43,17 @@ with open("docs/BENCHMARKS.md", "w") as out:
     out.write("# Benchmarks\n\n")
     out.write("Reproduce with `scripts/bench.sh` (criterion; medians of 100 samples, all measured side by side in one run).\n")
     out.write("The machine is shared and noisy: compare ratios within one run, not absolute numbers across runs.\n\n")
-    out.write(f"- date: {datetime.date.today()}\n- cpu: {cpu} ({os.cpu_count()} cores)\n- {rustc}\n\n")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    out.write(f"- date: {datetime.date.today()}\n- cpu: {cpu} ({os.cpu_count()} cores)\n- {rustc}\n"
+              f"- load average when the report was written: {load:.1f} (other jobs share the cores; 0 would be a quiet machine)\n\n")
     out.write("| benchmark | median | 95% CI of median | calls/s (one core) | ratio to group baseline |\n|---|---|---|---|---|\n")
     def t(ns):
         return f"{ns/1e6:.1f} ms" if ns >= 1e6 else f"{ns/1000:.2f} µs"
     for group, bench, m, lo, hi in rows:
         ratio = m / base[group] if group in base else float("nan")
         out.write(f"| {group}/{bench} | {t(m)} | {t(lo)}–{t(hi)} | {1e9/m:,.0f} | {ratio:.2f}× |\n")
-    out.write("\nTargets: `precheck/phone_jpeg_12mp` (a 4000×3000 JPEG from `openkyc-synth`, decode included) should be ≤ 60 ms; "
-              "see the precheck issue's closing note for where the time goes.\n")
+    out.write("\nTargets: `precheck/phone_jpeg_12mp` (a 4000×3000, 4.8 MB JPEG from `openkyc-synth`, decode included) should be ≤ 60 ms. "
+              "Where its time goes, per stage: `cargo run --release -p openkyc-precheck --example stages` "
+              "(the intake's entropy decoding is the largest part).\n")
 print(open("docs/BENCHMARKS.md").read())
 PY

@@ -8,17 +8,20 @@
 
 use crate::edges::EdgeMap;
 use crate::geometry::{
-    area_inside_rect, corner_angles_deg, is_convex, mean_side_aspect, rectified_aspect, signed_area2, Line, Point,
+    area_inside_rect, corner_angles_deg, diagonal_centre, is_convex, mean_side_aspect, perspective, signed_area2, Line,
+    Point,
 };
 use crate::hough::FoundLine;
 
 /// Largest angle (degrees) between the two lines of an opposite-side pair (perspective).
-const MAX_PAIR_ANGLE_DEG: f64 = 32.0;
+const MAX_PAIR_ANGLE_DEG: f64 = 60.0;
 /// Smallest angle (degrees) between adjacent sides.
-const MIN_CORNER_ANGLE_DEG: f64 = 45.0;
+const MIN_CORNER_ANGLE_DEG: f64 = 30.0;
 /// Caps that bound the enumeration: line pairs kept, and quadrilaterals evaluated.
-const MAX_PAIRS: usize = 240;
+const MAX_PAIRS: usize = 320;
 const MAX_QUADS: usize = 60_000;
+/// Quadrilaterals evaluated per region proposal, at most.
+const MAX_GROUP_QUADS: usize = 16;
 /// Shortest run of step-edge samples (with gaps of up to `MAX_GAP`) that counts as edge.
 const MIN_RUN: usize = 5;
 const MAX_GAP: usize = 2;
@@ -43,6 +46,8 @@ pub(crate) struct SideLine {
     /// True for an image border: the document side is not visible there.
     pub frame: bool,
     profile: Profile,
+    /// Where along the line its edge is (see [`Profile::extent`]), as two points.
+    extent: Option<(Point, Point)>,
 }
 
 /// Edge hits along a line, sampled at unit steps from parameter `t0 + 0.5`.
@@ -144,6 +149,20 @@ impl Profile {
         Self { t0, positive, negative }
     }
 
+    /// The parameter interval holding the middle 80% of the line's edge samples (`None` when it
+    /// has fewer than `MIN_RUN`): where along the line its edge is.
+    fn extent(&self) -> Option<(f64, f64)> {
+        let count = |i: usize| self.positive.get(i).copied().unwrap_or(0) + self.negative.get(i).copied().unwrap_or(0);
+        let total = count(self.positive.len().saturating_sub(1));
+        if (total as usize) < MIN_RUN {
+            return None;
+        }
+        let (lo_hits, hi_hits) = (total / 10, total - total / 10);
+        let first = (0..self.positive.len()).find(|&i| count(i) > lo_hits)?;
+        let last = (0..self.positive.len()).find(|&i| count(i) >= hi_hits)?;
+        Some((self.t0 + first as f64 - 0.5, self.t0 + last as f64 + 0.5))
+    }
+
     /// Statistics of the samples whose parameter lies in `[a, b]`.
     fn segment(&self, a: f64, b: f64) -> Segment {
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
@@ -207,17 +226,24 @@ fn keep_runs(steps: &mut [i8]) {
     }
 }
 
-/// The side-lines: found lines (strongest first) followed by the four image borders.
-pub(crate) fn side_lines(found: &[FoundLine], map: &EdgeMap) -> Vec<SideLine> {
-    let mut lines: Vec<SideLine> = found
-        .iter()
-        .map(|f| SideLine {
+impl SideLine {
+    /// A found line with its edge profile.
+    pub(crate) fn found(f: &FoundLine, map: &EdgeMap) -> Self {
+        let profile = Profile::build(&f.line, map);
+        let at = |t: f64| f.line.anchor().add(f.line.direction().scale(t));
+        Self {
             line: f.line,
             votes: f.votes,
             frame: false,
-            profile: Profile::build(&f.line, map),
-        })
-        .collect();
+            extent: profile.extent().map(|(a, b)| (at(a), at(b))),
+            profile,
+        }
+    }
+}
+
+/// The side-lines: found lines (strongest first) followed by the four image borders.
+pub(crate) fn side_lines(found: &[FoundLine], map: &EdgeMap) -> Vec<SideLine> {
+    let mut lines: Vec<SideLine> = found.iter().map(|f| SideLine::found(f, map)).collect();
     let (w, h) = (map.width as f64, map.height as f64);
     for (normal, offset) in [
         (Point::new(1.0, 0.0), 0.0),
@@ -230,6 +256,7 @@ pub(crate) fn side_lines(found: &[FoundLine], map: &EdgeMap) -> Vec<SideLine> {
             votes: 0,
             frame: true,
             profile: Profile::default(),
+            extent: None,
         });
     }
     lines
@@ -263,11 +290,58 @@ pub(crate) struct SearchLimits {
 pub(crate) fn best_candidate(lines: &[SideLine], map: &EdgeMap, limits: SearchLimits) -> Option<Candidate> {
     let (w, h) = (map.width as f64, map.height as f64);
     let min_separation = (0.06 * w.min(h)).max(6.0);
+    let mut best = None;
     let pairs = opposite_pairs(lines, w, h, min_separation);
+    search_pairs(&pairs, lines, w, h, limits, MAX_QUADS, &mut best);
+    best
+}
+
+/// Searches each of `groups` (index ranges of `lines`: the sides of one region proposal) on its
+/// own, every pair of its lines a possible pair of opposite sides, and replaces `best` by a
+/// better candidate found there. The groups are kept out of [`best_candidate`]'s capped
+/// enumeration, so they neither take its share nor are left out by it.
+pub(crate) fn improve_from_groups(
+    lines: &[SideLine],
+    map: &EdgeMap,
+    limits: SearchLimits,
+    groups: &[std::ops::Range<usize>],
+    best: &mut Option<Candidate>,
+) {
+    let (w, h) = (map.width as f64, map.height as f64);
+    let min_separation = (0.06 * w.min(h)).max(6.0);
+    let min_cos = MAX_PAIR_ANGLE_DEG.to_radians().cos();
+    for group in groups {
+        let mut pairs = Vec::new();
+        for i in group.clone() {
+            for j in i + 1..group.end {
+                let (Some(a), Some(b)) = (lines.get(i), lines.get(j)) else {
+                    continue;
+                };
+                if a.line.normal.dot(b.line.normal).abs() >= min_cos
+                    && separation(&a.line, &b.line, w, h) >= min_separation
+                {
+                    pairs.push((i, j));
+                }
+            }
+        }
+        search_pairs(&pairs, lines, w, h, limits, MAX_GROUP_QUADS, best);
+    }
+}
+
+/// Evaluates the quadrilaterals made of two of `pairs` (at most `max_quads`), keeping the best
+/// in `best`.
+fn search_pairs(
+    pairs: &[(usize, usize)],
+    lines: &[SideLine],
+    w: f64,
+    h: f64,
+    limits: SearchLimits,
+    max_quads: usize,
+    best: &mut Option<Candidate>,
+) {
     // Adjacent sides must meet at MIN_CORNER_ANGLE_DEG or more (compared by cosine).
     let max_cos = MIN_CORNER_ANGLE_DEG.to_radians().cos();
     let steep = |p: &SideLine, q: &SideLine| p.line.normal.dot(q.line.normal).abs() <= max_cos;
-    let mut best: Option<Candidate> = None;
     let mut evaluated = 0usize;
     for (i, &(a1, a2)) in pairs.iter().enumerate() {
         for &(b1, b2) in pairs.iter().skip(i + 1) {
@@ -284,28 +358,35 @@ pub(crate) fn best_candidate(lines: &[SideLine], map: &EdgeMap, limits: SearchLi
                 continue;
             }
             evaluated += 1;
-            if evaluated > MAX_QUADS {
-                return best;
+            if evaluated > max_quads {
+                return;
             }
             let to_beat = best.as_ref().map_or(0.0, |b| b.score);
             if let Some(candidate) = evaluate(quad, [l0, l1, l2, l3], w, h, limits, to_beat) {
                 if best.as_ref().is_none_or(|b| candidate.score > b.score) {
-                    best = Some(candidate);
+                    *best = Some(candidate);
                 }
             }
         }
     }
-    best
 }
 
 /// Pairs of near-parallel lines far enough apart to be opposite sides: pairs of found lines
-/// (strongest first, capped), then every pair involving a border.
+/// (capped), then every pair involving a border.
+///
+/// The found pairs are shared out fairly: in rounds, each line (strongest first) adds its next
+/// best partner, partners ranked by their votes, discounted for the angle between the two
+/// lines beyond 20° (down to ½ at 60°). Ranking all pairs by votes alone would spend the
+/// whole cap on the many strong lines of a textured background (wood, a tiled floor) and
+/// leave none for the short sides of a small document.
 fn opposite_pairs(lines: &[SideLine], w: f64, h: f64, min_separation: f64) -> Vec<(usize, usize)> {
     let min_cos = MAX_PAIR_ANGLE_DEG.to_radians().cos();
-    let mut found = Vec::new();
+    let n = lines.len();
+    let mut partners: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
+    let mut strongest = Vec::new();
     let mut with_frame = Vec::new();
-    for i in 0..lines.len() {
-        for j in i + 1..lines.len() {
+    for i in 0..n {
+        for j in i + 1..n {
             let (Some(a), Some(b)) = (lines.get(i), lines.get(j)) else {
                 continue;
             };
@@ -314,14 +395,71 @@ fn opposite_pairs(lines: &[SideLine], w: f64, h: f64, min_separation: f64) -> Ve
             }
             if a.frame || b.frame {
                 with_frame.push((i, j));
-            } else {
-                found.push((a.votes.min(b.votes), i, j));
+                continue;
+            }
+            let angle = a.line.angle_to_deg(&b.line);
+            let discount = 1.0 - 0.5 * ((angle - 20.0) / 40.0).clamp(0.0, 1.0);
+            let rank = discount * extent_overlap(a, b);
+            strongest.push((a.votes.min(b.votes), i, j));
+            if let Some(pa) = partners.get_mut(i) {
+                pa.push((rank, j));
+            }
+            if let Some(pb) = partners.get_mut(j) {
+                pb.push((rank, i));
             }
         }
     }
-    found.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    found.truncate(MAX_PAIRS);
-    found.into_iter().map(|(_, i, j)| (i, j)).chain(with_frame).collect()
+    for list in &mut partners {
+        list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    }
+    let mut taken = vec![false; n * n];
+    let mut found = Vec::new();
+    strongest.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    for &(_, i, j) in strongest.iter().take(MAX_PAIRS / 2) {
+        if let Some(seen) = taken.get_mut(i * n + j) {
+            *seen = true;
+        }
+        found.push((i, j));
+    }
+    let longest = partners.iter().map(Vec::len).max().unwrap_or(0);
+    'rounds: for round in 0..longest {
+        for (i, list) in partners.iter().enumerate() {
+            let Some(&(_, j)) = list.get(round) else {
+                continue;
+            };
+            let (lo, hi) = (i.min(j), i.max(j));
+            if let Some(seen) = taken.get_mut(lo * n + hi) {
+                if !*seen {
+                    *seen = true;
+                    found.push((lo, hi));
+                    if found.len() >= MAX_PAIRS {
+                        break 'rounds;
+                    }
+                }
+            }
+        }
+    }
+    found.into_iter().chain(with_frame).collect()
+}
+
+/// How well the edges of two lines face each other, 0–1: the overlap of their extents
+/// (projected on the first line) over the longer one. Opposite sides of a document overlap
+/// almost completely; a short side and a line across the whole image do not.
+fn extent_overlap(a: &SideLine, b: &SideLine) -> f64 {
+    let (Some((a0, a1)), Some((b0, b1))) = (a.extent, b.extent) else {
+        return 0.0;
+    };
+    let d = a.line.direction();
+    let (a0, a1, b0, b1) = (a0.dot(d), a1.dot(d), b0.dot(d), b1.dot(d));
+    let (a0, a1) = (a0.min(a1), a0.max(a1));
+    let (b0, b1) = (b0.min(b1), b0.max(b1));
+    let overlap = (a1.min(b1) - a0.max(b0)).max(0.0);
+    let longer = (a1 - a0).max(b1 - b0);
+    if longer > 0.0 {
+        overlap / longer
+    } else {
+        0.0
+    }
 }
 
 /// Distance from the middle of `a`'s visible part to `b`.
@@ -541,17 +679,18 @@ fn brighter_inside(line: &Line, polarity: i8, on_side: Point, centroid: Point) -
 }
 
 /// The geometric part of the confidence: corner angles, aspect ratio, border sides.
+///
+/// Corner angles far from 90° are what a steep perspective gives, and also what an outline
+/// made of unrelated lines gives. They are tolerated more when the quadrilateral is a
+/// consistent view of a rectangle: the focal length solved from its two vanishing points is
+/// plausible for a principal point at the image centre, or at the quadrilateral's own centre
+/// (the camera aimed at the document), or it is a trapezoid (a tilt about one axis).
 fn shape_factor(corners: &[Point; 4], frame_sides: usize, w: f64, h: f64) -> f64 {
     let max_deviation = corner_angles_deg(corners)
         .iter()
         .map(|a| (a - 90.0).abs())
         .fold(0.0, f64::max);
-    let angles = if max_deviation <= 12.0 {
-        1.0
-    } else {
-        (-((max_deviation - 12.0) / 25.0).powi(2)).exp()
-    };
-    let aspect = if frame_sides > 0 {
+    if frame_sides > 0 {
         // Only the visible part is known, which may be any shape short of a sliver.
         let visible = mean_side_aspect(corners);
         let ratio = visible.max(1.0 / visible.max(1e-9));
@@ -560,11 +699,32 @@ fn shape_factor(corners: &[Point; 4], frame_sides: usize, w: f64, h: f64) -> f64
         } else {
             (-((ratio / 2.2).ln() / 0.3).powi(2)).exp()
         };
-        0.9 * sliver
-    } else {
-        aspect_prior(rectified_aspect(corners, Point::new(0.5 * w, 0.5 * h), w.hypot(h)))
-    };
-    angles * aspect * FRAME_FACTOR.powi(frame_sides as i32)
+        return angle_prior(max_deviation, false) * 0.9 * sliver * FRAME_FACTOR.powi(frame_sides as i32);
+    }
+    let diagonal = w.hypot(h);
+    let mut view = perspective(corners, Point::new(0.5 * w, 0.5 * h), diagonal);
+    if max_deviation > FRONTAL_DEVIATION_DEG && !view.is_some_and(|v| v.focal_measured) {
+        if let Some(aimed) = diagonal_centre(corners)
+            .and_then(|c| perspective(corners, c, diagonal))
+            .filter(|v| v.focal_measured)
+        {
+            view = Some(aimed);
+        }
+    }
+    let consistent = view.is_some_and(|v| v.focal_measured || v.one_vanishing_point);
+    let aspect = view.map_or_else(|| mean_side_aspect(corners), |v| v.aspect);
+    angle_prior(max_deviation, consistent) * aspect_prior(aspect)
+}
+
+/// Largest corner-angle deviation (degrees) that costs nothing.
+const FRONTAL_DEVIATION_DEG: f64 = 12.0;
+
+/// 1 up to `FRONTAL_DEVIATION_DEG`, then a Gaussian fall-off: slow (scale 60°) for a
+/// consistent perspective view, fast (25°) otherwise.
+fn angle_prior(max_deviation: f64, consistent_view: bool) -> f64 {
+    let scale = if consistent_view { 60.0 } else { 25.0 };
+    let excess = (max_deviation - FRONTAL_DEVIATION_DEG).max(0.0);
+    (-(excess / scale).powi(2)).exp()
 }
 
 /// 1 inside the document aspect range, falling off smoothly outside it (never below 0.4).
@@ -595,6 +755,33 @@ mod tests {
         assert!(aspect_prior(1.0) < 0.7);
         assert!(aspect_prior(4.0) < 0.45);
         assert!((aspect_prior(0.0) - 0.4).abs() < 1e-9);
+    }
+
+    #[test]
+    fn steep_angles_cost_less_in_a_consistent_view() {
+        assert_eq!(angle_prior(10.0, false), 1.0);
+        assert_eq!(angle_prior(10.0, true), 1.0);
+        for deviation in [20.0, 35.0, 50.0] {
+            assert!(angle_prior(deviation, true) > angle_prior(deviation, false));
+        }
+        assert!(angle_prior(50.0, true) > 0.6 && angle_prior(50.0, false) < 0.1);
+    }
+
+    #[test]
+    fn extents_cover_the_middle_of_the_edge_samples() {
+        // 10 samples, edge steps on samples 2..=7.
+        let mut positive = vec![0u32];
+        for i in 0..10 {
+            positive.push(positive[i] + u32::from((2..=7).contains(&i)));
+        }
+        let profile = Profile {
+            t0: 0.0,
+            negative: vec![0; 11],
+            positive,
+        };
+        let (a, b) = profile.extent().unwrap();
+        assert!((2.0..=3.5).contains(&a) && (7.0..=8.5).contains(&b), "{a} {b}");
+        assert!(Profile::default().extent().is_none());
     }
 
     #[test]

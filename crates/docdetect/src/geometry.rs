@@ -319,7 +319,35 @@ fn solve8(mut m: [[f64; 9]; 8]) -> Option<[f64; 8]> {
 /// diagonals), a typical phone focal length of [`ASSUMED_FOCAL_DIAGONALS`] diagonals is used.
 /// For a frontal view the result is the ratio of side lengths whatever the focal length.
 pub(crate) fn rectified_aspect(quad: &[Point; 4], centre: Point, diagonal: f64) -> f64 {
-    zhang_aspect(quad, centre, diagonal).unwrap_or_else(|| mean_side_aspect(quad))
+    perspective(quad, centre, diagonal).map_or_else(|| mean_side_aspect(quad), |p| p.aspect)
+}
+
+/// What the four corners say about the photographed rectangle (see [`perspective`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Perspective {
+    /// Width ÷ height of the rectangle (corners taken as TL, TR, BR, BL).
+    pub aspect: f64,
+    /// True when the focal length was solved from two vanishing points and came out plausible
+    /// (0.4–8 diagonals): the quadrilateral is then a possible view of a rectangle by an
+    /// ordinary camera whose principal point is `centre`.
+    pub focal_measured: bool,
+    /// True when exactly one pair of sides is parallel in the image (a trapezoid): the focal
+    /// length cannot be measured, and the view is that of a rectangle tilted about an axis
+    /// parallel to that pair.
+    pub one_vanishing_point: bool,
+}
+
+/// The rectified aspect ratio by the method of Zhang & He and whether the focal length was
+/// measured (see [`rectified_aspect`]); `None` when the corners are degenerate.
+pub(crate) fn perspective(quad: &[Point; 4], centre: Point, diagonal: f64) -> Option<Perspective> {
+    zhang_aspect(quad, centre, diagonal)
+}
+
+/// The intersection of the diagonals: the image of the rectangle's centre.
+pub(crate) fn diagonal_centre(quad: &[Point; 4]) -> Option<Point> {
+    let first = Line::through(quad[0], quad[2].sub(quad[0]))?;
+    let second = Line::through(quad[1], quad[3].sub(quad[1]))?;
+    first.intersect(&second)
 }
 
 /// Focal length, in image diagonals, assumed when it cannot be measured (a 26 mm-equivalent
@@ -337,7 +365,7 @@ pub(crate) fn mean_side_aspect(quad: &[Point; 4]) -> f64 {
     }
 }
 
-fn zhang_aspect(quad: &[Point; 4], centre: Point, diagonal: f64) -> Option<f64> {
+fn zhang_aspect(quad: &[Point; 4], centre: Point, diagonal: f64) -> Option<Perspective> {
     // Shift so that the principal point is the origin; Zhang's m1..m4 are TL, TR, BL, BR.
     let h = |p: Point| [p.x - centre.x, p.y - centre.y, 1.0];
     let (m1, m2, m3, m4) = (h(quad[0]), h(quad[1]), h(quad[3]), h(quad[2]));
@@ -364,14 +392,16 @@ fn zhang_aspect(quad: &[Point; 4], centre: Point, diagonal: f64) -> Option<f64> 
     // unobservable: the estimate is then noise.
     let observable = |n: [f64; 3]| (n[2] * scale).abs() >= 0.05 * n[0].hypot(n[1]);
     let plausible = measured > (0.4 * scale).powi(2) && measured < (8.0 * scale).powi(2);
-    let f2 = if observable(n2) && observable(n3) && plausible {
-        measured
-    } else {
-        assumed
-    };
+    let focal_measured = observable(n2) && observable(n3) && plausible;
+    let one_vanishing_point = observable(n2) != observable(n3);
+    let f2 = if focal_measured { measured } else { assumed };
     let norm = |n: [f64; 3]| (n[0] * n[0] + n[1] * n[1]) / f2 + n[2] * n[2];
     let ratio2 = norm(n2) / norm(n3);
-    (ratio2 > 0.0 && ratio2.is_finite()).then(|| ratio2.sqrt())
+    (ratio2 > 0.0 && ratio2.is_finite()).then(|| Perspective {
+        aspect: ratio2.sqrt(),
+        focal_measured,
+        one_vanishing_point,
+    })
 }
 
 #[cfg(test)]

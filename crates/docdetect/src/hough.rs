@@ -33,14 +33,15 @@ pub(crate) struct FoundLine {
 /// are taken on the accumulator smoothed by `[1 2 1]` across offsets, and each is refitted to
 /// its own edge pixels, which must number at least `min_votes`.
 pub(crate) fn find_lines(map: &EdgeMap, min_votes: u32, max_lines: usize) -> Vec<FoundLine> {
-    if map.edges.is_empty() || max_lines == 0 {
+    let edges = map.edges.as_slice();
+    if edges.is_empty() || max_lines == 0 {
         return Vec::new();
     }
-    let accumulator = Accumulator::vote(map);
+    let accumulator = Accumulator::vote(map, edges);
     // A pixel on a clean line adds (VOTE_SPREAD + 1) × 2 to its peak; ask for half of that.
     let min_peak = min_votes * (VOTE_SPREAD as u32 + 1);
     let peaks = accumulator.local_maxima(min_peak);
-    let buckets = bucket_by_angle(&map.edges);
+    let buckets = bucket_by_angle(edges);
     let mut lines: Vec<FoundLine> = Vec::new();
     for (_, a, rho) in peaks.into_iter().take(MAX_PEAKS_PER_LINE * max_lines) {
         if lines.len() >= max_lines {
@@ -51,7 +52,7 @@ pub(crate) fn find_lines(map: &EdgeMap, min_votes: u32, max_lines: usize) -> Vec
         if lines.iter().any(|l| same_line(&l.line, &coarse)) {
             continue;
         }
-        let Some(line) = refit(coarse, &buckets, map) else {
+        let Some(line) = refit(coarse, &buckets, edges) else {
             continue;
         };
         if line.votes < min_votes || lines.iter().any(|l| same_line(&l.line, &line.line)) {
@@ -60,6 +61,26 @@ pub(crate) fn find_lines(map: &EdgeMap, min_votes: u32, max_lines: usize) -> Vec
         lines.push(line);
     }
     lines
+}
+
+/// Lines fitted to the edge pixels near each of `coarse` (a proposed outline's sides, a few
+/// pixels off): refitted with a tolerance of `first` px, then 2 px, then 1.5 px. `None` for a
+/// side with fewer than `min_votes` edge pixels or one that turns by more than 10°.
+pub(crate) fn fit_near(coarse: &[Line], map: &EdgeMap, first: f64, min_votes: u32) -> Vec<Option<FoundLine>> {
+    let buckets = bucket_by_angle(&map.edges);
+    coarse
+        .iter()
+        .map(|&start| {
+            let points = supporting_pixels(&start, &buckets, &map.edges, first.max(FIT_DISTANCE));
+            let fitted = fit_line(&points)?;
+            let line = if fitted.normal.dot(start.normal) < 0.0 {
+                fitted.reversed()
+            } else {
+                fitted
+            };
+            refit(line, &buckets, &map.edges).filter(|l| l.votes >= min_votes && l.line.angle_to_deg(&start) <= 10.0)
+        })
+        .collect()
 }
 
 /// The Hough accumulator: one row per 1° of normal direction, one cell per pixel of offset.
@@ -74,7 +95,7 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn vote(map: &EdgeMap) -> Self {
+    fn vote(map: &EdgeMap, edges: &[EdgePixel]) -> Self {
         let (cos, sin) = angle_tables();
         let (w, h) = (map.width as f32, map.height as f32);
         let mut base = [0i32; ANGLE_BINS];
@@ -90,7 +111,7 @@ impl Accumulator {
             row_len,
             base,
         };
-        for e in &map.edges {
+        for e in edges {
             for d in -VOTE_SPREAD..=VOTE_SPREAD {
                 let a = (e.angle_bin as isize + d).rem_euclid(ANGLE_BINS as isize) as usize;
                 let rho = (e.x * cos[a] + e.y * sin[a]).round() as i32;
@@ -187,11 +208,11 @@ fn bucket_by_angle(edges: &[EdgePixel]) -> Vec<Vec<u32>> {
 
 /// Refits a line to the edge pixels near it (twice, the second time with the tighter
 /// tolerance) and counts them.
-fn refit(coarse: Line, buckets: &[Vec<u32>], map: &EdgeMap) -> Option<FoundLine> {
+fn refit(coarse: Line, buckets: &[Vec<u32>], edges: &[EdgePixel]) -> Option<FoundLine> {
     let mut line = coarse;
     let mut votes = 0;
     for tolerance in [FIT_DISTANCE, FIT_DISTANCE * 0.75] {
-        let points = supporting_pixels(&line, buckets, map, tolerance);
+        let points = supporting_pixels(&line, buckets, edges, tolerance);
         votes = points.len() as u32;
         let fitted = fit_line(&points)?;
         // Keep the polarity: the fitted normal may come out reversed.
@@ -207,7 +228,7 @@ fn refit(coarse: Line, buckets: &[Vec<u32>], map: &EdgeMap) -> Option<FoundLine>
 /// Edge pixels within `tolerance` of the line whose gradient is within `FIT_ANGLE_DEG` of its
 /// normal, of either polarity: a document side changes polarity where the document's colour
 /// changes against the background, and the fit should use the whole side.
-fn supporting_pixels(line: &Line, buckets: &[Vec<u32>], map: &EdgeMap, tolerance: f64) -> Vec<(Point, f64)> {
+fn supporting_pixels(line: &Line, buckets: &[Vec<u32>], edges: &[EdgePixel], tolerance: f64) -> Vec<(Point, f64)> {
     let degrees = line.normal.y.atan2(line.normal.x).to_degrees().rem_euclid(360.0);
     let spread = FIT_ANGLE_DEG.ceil() as isize;
     let min_cos = FIT_ANGLE_DEG.to_radians().cos();
@@ -216,7 +237,7 @@ fn supporting_pixels(line: &Line, buckets: &[Vec<u32>], map: &EdgeMap, tolerance
         for a in centre - spread..=centre + spread {
             let bin = a.rem_euclid(ANGLE_BINS as isize) as usize;
             for &index in buckets.get(bin).map(Vec::as_slice).unwrap_or(&[]) {
-                let Some(e) = map.edges.get(index as usize) else {
+                let Some(e) = edges.get(index as usize) else {
                     continue;
                 };
                 let p = Point::new(f64::from(e.x), f64::from(e.y));

@@ -38,9 +38,12 @@
 //!    Peaks are local maxima of the accumulator smoothed by `[1 2 1]` across offsets, within
 //!    ±3° × ±2 px. Strongest first, each peak is refitted by total least squares to the edge
 //!    pixels of either polarity within 2 px (then 1.5 px) and 8° of it (a side changes polarity
-//!    where the document's colour changes against the background), and kept if at least
-//!    `max(10, 8% of the working short side)` pixels support it and it is not a line already
-//!    kept (within 2° and 2.5 px). At most 36 lines; at most 144 peaks are refitted.
+//!    where the document's colour changes against the background), and kept if enough pixels
+//!    support it and it is not a line already kept (within 2° and 2.5 px). Enough is
+//!    `max(10, min(8% of the working short side, half the short side of the smallest
+//!    document reported))`, the latter an ID-1 card of [`DetectParams::min_area_fraction`] of
+//!    the image, so that a small document's short sides make lines. At most 64 lines; at most
+//!    256 peaks are refitted.
 //! 4. **Edge profiles.** For each line, at every pixel step along it inside the image: a
 //!    *step* when the strongest gradient across the line within ±2 px (within ~34° of its
 //!    normal) reaches `t` and the brightness 3 px to either side differs by at least `t` (the
@@ -48,11 +51,16 @@
 //!    sides, is no step. Steps that are not part of a run of ≥ 5 steps of one polarity (gaps of
 //!    ≤ 2 bridged) are dropped: texture crosses a line in short scattered steps. Prefix sums
 //!    make the support of any segment of a line an O(1) lookup.
-//! 5. **Candidates.** Every pair of lines within 32° of parallel and at least
-//!    `max(6 px, 6% of the short side)` apart may be opposite sides (at most 240 such pairs of
-//!    found lines, strongest first, plus every pair with an image border, which stands in for
-//!    a side outside the frame; at most two border sides per candidate). Two pairs whose lines
-//!    meet at ≥ 45° give a quadrilateral. It must be convex, have its corners within one image
+//! 5. **Candidates.** Every pair of lines within 60° of parallel (steep perspective) and at
+//!    least `max(6 px, 6% of the short side)` apart may be opposite sides. Of the pairs of
+//!    found lines at most 320 are kept: the 160 whose weaker line has the most pixels, then,
+//!    in rounds, each line (strongest first) adds its next best partner, partners ranked by how
+//!    well their edges face each other (the overlap of the spans holding the middle 80% of
+//!    their edge steps, over the longer span) and discounted for an angle beyond 20° (to ½ at
+//!    60°); so the many strong lines of a textured background (wood, tiles) cannot take every
+//!    pair from the short sides of a small document. Every pair with an image border, which
+//!    stands in for a side outside the frame, is added (at most two border sides per
+//!    candidate). Two pairs whose lines meet at ≥ 30° give a quadrilateral. It must be convex, have its corners within one image
 //!    size of the frame, at least [`DetectParams::min_area_fraction`] of the image and half of
 //!    its own area visible, and ≥ 30% (≥ 6 px) of each found side inside the frame. A border
 //!    side must run along the border for a third of its length, and its neighbours must have
@@ -63,11 +71,17 @@
 //!      sides and the weakest side's fraction (either polarity counts); the former must reach
 //!      0.45 and the latter 0.3;
 //!    * *shape* = `angles × aspect × 0.8^(border sides)`: *angles* is 1 up to 12° of
-//!      corner-angle deviation from 90°, then `exp(−((dev − 12)/25)²)`; *aspect* is 1 when the
-//!      rectified long/short ratio (see below) is within 1.32–1.72 (ID-1 1.586, ID-2 and ID-3
-//!      1.42, with room for error), else `0.4 + 0.6·exp(−(d/0.15)²)` with `d` the log-distance
-//!      to that range; with a border side only the visible part is known, so *aspect* is 0.9,
-//!      falling off when the visible part is a sliver (long/short above 2.2);
+//!      corner-angle deviation from 90°, then `exp(−((dev − 12)/s)²)` with `s` = 60° when the
+//!      quadrilateral is a consistent perspective view of a rectangle and 25° otherwise.
+//!      Consistent: the focal length solved from its two vanishing points (see *Aspect ratio*
+//!      below) is plausible with the principal point at the image centre or, failing that
+//!      and with more than 12° of deviation, at the intersection of its diagonals (the camera
+//!      aimed at the document, which a steep shot usually is); or it is a trapezoid (a tilt
+//!      about one axis). *aspect* is 1 when the rectified long/short ratio (from the same
+//!      principal point) is within 1.32–1.72 (ID-1 1.586, ID-2 and ID-3 1.42, with room for
+//!      error), else `0.4 + 0.6·exp(−(d/0.15)²)` with `d` the log-distance to that range; with
+//!      a border side only the visible part is known, so *aspect* is 0.9, falling off when the
+//!      visible part is a sliver (long/short above 2.2), and *angles* uses `s` = 25°;
 //!    * *termination* = 1 − ½ × the mean support found 3–15% of the side length *beyond* each
 //!      corner inside the frame: edges that carry on belong to a grid or a table edge;
 //!    * *uniformity* = 0.85 when the document is brighter than its surroundings on some sides
@@ -76,9 +90,28 @@
 //!    Candidates are ranked by `confidence × (visible area fraction)^¼`, so the outline of the
 //!    document beats the rectangles printed on it (photo, text blocks). The search is
 //!    exhaustive; a candidate whose support and shape alone cannot beat the best so far is not
-//!    worked out further (same result, less work). The best is reported if its confidence
-//!    reaches [`DetectParams::min_confidence`] (0.5).
-//! 7. **Refinement** at the input resolution, side by side. Across the coarse side, at up to 64
+//!    worked out further (same result, less work).
+//! 7. **Region proposals**, only when no candidate reaches confidence 0.8: on a strongly
+//!    textured background (wood grain) the texture's lines take the caps of steps 3 and 5 and
+//!    a small document's short sides may not be among the lines at all. A document is also a
+//!    compact region of fairly uniform card stock whose colour differs from its surroundings:
+//!    the input is box-averaged to an RGB grid of long side ≤ 256 cells and segmented by the
+//!    graph method of Felzenszwalb & Huttenlocher (2004) on the 4-connected grid (colour
+//!    distance, `k` = 600, components under 12 cells merged into a neighbour; weights bucketed
+//!    so the work is linear and the order fixed). Each region that does not touch the border,
+//!    covers ≥ 40% of its convex hull, and whose hull has at least the smallest reported
+//!    document's area proposes two outlines: the enclosing quadrilateral obtained by removing
+//!    hull edges one by one (each time the one whose removal adds the least area) and the
+//!    smallest enclosing rectangle, each kept if the hull fills ≥ 80% of it; the 6 outlines of
+//!    the largest regions are used. Each side of an outline is refitted to the edge pixels
+//!    (first within 1.5 grid cells + 2 px and 8°, then as in step 3) and must have edge
+//!    pixels along 30% of its length. The four refitted sides of an outline form a group whose
+//!    quadrilaterals (any two of its pairs of near-parallel lines; at most 16) are scored as
+//!    in step 6 and compete with the best candidate. The proposals only say where to look; the
+//!    same evidence decides.
+//!
+//!    The best is reported if its confidence reaches [`DetectParams::min_confidence`] (0.5).
+//! 8. **Refinement** at the input resolution, side by side. Across the coarse side, at up to 64
 //!    points (every ≥ 3 px, skipping 8% of the side next to a visible corner for the rounded
 //!    corners, r ≈ 3 mm), a luminance profile within ±(1.5 k + 2) px is sampled (bilinear,
 //!    averaged over 3 px along the side) and differentiated with the side's polarity (absolute
@@ -134,12 +167,14 @@
 //!
 //! # Bounds and cost
 //!
-//! Work is linear in the input pixels (one pass for the working copy) plus fixed caps: 36
-//! lines, 144 refitted peaks, 240 line pairs, 60 000 quadrilaterals, 64 points per side and
-//! refinement pass. Images whose short side is under 32 pixels, or whose working copy is under
-//! 16, are `NotFound` ([`REASON_IMAGE_TOO_SMALL`]). On a 1280 × 960 photo `detect` takes 5–7 ms
+//! Work is linear in the input pixels (one pass for the working copy, one more for the
+//! region grid when proposals are needed) plus fixed caps: 64 lines, 256 refitted peaks, 320
+//! pairs of found lines (plus those with a border), 60 000 quadrilaterals, 6 proposals of
+//! 16 quadrilaterals each, 64 points per side and refinement pass. Images whose short side is under 32 pixels, or whose working copy is under
+//! 16, are `NotFound` ([`REASON_IMAGE_TOO_SMALL`]). On a 1280 × 960 photo `detect` takes 5–9 ms
 //! (median of 30 runs, one thread, release build, shared development machine; `cargo run
-//! --release -p openkyc-docdetect --example timing`), `rectify` about 20 ns per output pixel.
+//! --release -p openkyc-docdetect --example timing`); the region proposals, when they run,
+//! add about 4 ms. `rectify` takes about 20 ns per output pixel.
 
 mod candidates;
 mod edges;
@@ -147,11 +182,12 @@ mod geometry;
 mod hough;
 mod rectify;
 mod refine;
+mod regions;
 
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
-use candidates::{best_candidate, side_lines, Candidate, SearchLimits, SideLine};
+use candidates::{best_candidate, improve_from_groups, side_lines, Candidate, SearchLimits, SideLine};
 use edges::{blur, downscale_factor, downscale_gray, edge_map};
 use geometry::{area_inside_rect, corner_angles_deg, mean_side_aspect, rectified_aspect, signed_area2, Line, Point};
 use refine::{refine_side, CoarseSide};
@@ -173,7 +209,13 @@ const MIN_IMAGE_SIDE: u32 = 32;
 /// Smallest working-copy side.
 const MIN_WORKING_SIDE: usize = 16;
 /// Most lines taken from the Hough transform.
-const MAX_LINES: usize = 36;
+const MAX_LINES: usize = 64;
+/// Region proposals are searched only when the line search's best candidate is below this
+/// confidence (or there is none): a clear outline needs no second opinion, and most photos
+/// then pay nothing for them.
+const PROPOSALS_BELOW: f64 = 0.8;
+/// Long side ÷ short side of an ID-1 card.
+const ID1_ASPECT: f64 = 1.586;
 
 /// Tuning of [`detect`]. `Default` gives the values the tests and timings use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,31 +295,99 @@ pub fn detect(image: &RgbImage, params: &DetectParams) -> Detection {
         return not_found(REASON_IMAGE_TOO_SMALL);
     }
     let factor = downscale_factor(w, h, params.working_size.clamp(64, 2048));
-    let gray = blur(&downscale_gray(image, factor));
-    if gray.width.min(gray.height) < MIN_WORKING_SIDE {
+    let Some(pass) = search(image, factor, params) else {
         return not_found(REASON_IMAGE_TOO_SMALL);
-    }
-    let (working_width, working_height) = (gray.width, gray.height);
-    let map = edge_map(gray);
-    let short = working_width.min(working_height) as f64;
-    let min_votes = (0.08 * short).max(10.0) as u32;
-    let found = hough::find_lines(&map, min_votes, MAX_LINES);
-    let lines = side_lines(&found, &map);
-    let min_area_fraction = f64::from(params.min_area_fraction).clamp(0.0, 1.0);
-    let best = best_candidate(&lines, &map, SearchLimits { min_area_fraction });
-    let edge_density = map.edges.len() as f64 / (working_width * working_height) as f64;
+    };
+    let edge_density = pass.map.edges.len() as f64 / (pass.map.width * pass.map.height) as f64;
     let scan_like = FRAME_CONFIDENCE >= params.min_confidence && looks_like_a_scan(w, h, edge_density);
-    match best {
+    match &pass.best {
         Some(c)
             if c.confidence >= f64::from(params.min_confidence)
-                && !(scan_like && part_of_larger_document(&c, &map)) =>
+                && !(scan_like && part_of_larger_document(c, &pass.map)) =>
         {
-            Detection::Found(build_document(image, &c, &lines, factor, params))
+            Detection::Found(build_document(image, c, &pass.lines, pass.factor, params))
         }
         _ if scan_like => Detection::Found(frame_document(w, h)),
         Some(_) => not_found(REASON_LOW_CONFIDENCE),
         None => not_found(REASON_NO_OUTLINE),
     }
+}
+
+/// The outline search on one working copy.
+struct Pass {
+    factor: u32,
+    map: edges::EdgeMap,
+    lines: Vec<SideLine>,
+    best: Option<Candidate>,
+}
+
+/// Steps 1–7 of the algorithm on the working copy downscaled by `factor`; `None` when the
+/// working copy is too small.
+fn search(image: &RgbImage, factor: u32, params: &DetectParams) -> Option<Pass> {
+    let gray = blur(&downscale_gray(image, factor));
+    if gray.width.min(gray.height) < MIN_WORKING_SIDE {
+        return None;
+    }
+    let (working_width, working_height) = (gray.width, gray.height);
+    let map = edge_map(gray);
+    let short = working_width.min(working_height) as f64;
+    let min_area_fraction = f64::from(params.min_area_fraction).clamp(0.0, 1.0);
+    // The short side of the smallest document worth reporting (ID-1 proportions): a line needs
+    // edge pixels along half of it, and never more than 8% of the image's short side.
+    let smallest_side = (min_area_fraction * (working_width * working_height) as f64 / ID1_ASPECT).sqrt();
+    let min_votes = (0.08 * short).min(0.5 * smallest_side).max(10.0) as u32;
+    let found = hough::find_lines(&map, min_votes, MAX_LINES);
+    let mut lines = side_lines(&found, &map);
+    let limits = SearchLimits { min_area_fraction };
+    let mut best = best_candidate(&lines, &map, limits);
+    if best.as_ref().is_none_or(|c| c.confidence < PROPOSALS_BELOW) {
+        let groups = add_proposal_sides(image, factor, &map, min_area_fraction, &mut lines);
+        improve_from_groups(&lines, &map, limits, &groups, &mut best);
+    }
+    Some(Pass {
+        factor,
+        map,
+        lines,
+        best,
+    })
+}
+
+/// Region proposals (see [`regions`]): each proposed outline's sides are refitted to the
+/// working copy's edge pixels (first within 1.5 grid cells + 2 px, as the outline of a coarse
+/// region may be that far off) and, when all four have edge pixels along at least 30% of their
+/// length, appended to `lines` as a group of their own (index range returned).
+fn add_proposal_sides(
+    image: &RgbImage,
+    factor: u32,
+    map: &edges::EdgeMap,
+    min_area_fraction: f64,
+    lines: &mut Vec<SideLine>,
+) -> Vec<std::ops::Range<usize>> {
+    let k = f64::from(factor);
+    let image_area = f64::from(image.width()) * f64::from(image.height());
+    let cell = f64::from(image.width().max(image.height()).div_ceil(regions::GRID_SIZE)) / k;
+    let mut groups = Vec::new();
+    for quad in regions::proposals(image, min_area_fraction * image_area) {
+        let quad = quad.map(|p| p.scale(1.0 / k));
+        let coarse: Vec<(Line, f64)> = (0..4)
+            .filter_map(|i| {
+                let (a, b) = (quad[i], quad[(i + 1) % 4]);
+                Line::through(a, b.sub(a)).map(|l| (l, a.distance(b)))
+            })
+            .collect();
+        let sides: Vec<Line> = coarse.iter().map(|c| c.0).collect();
+        let fitted: Vec<hough::FoundLine> = hough::fit_near(&sides, map, 1.5 * cell + 2.0, 6)
+            .into_iter()
+            .zip(&coarse)
+            .filter_map(|(f, &(_, length))| f.filter(|f| f64::from(f.votes) >= 0.3 * length))
+            .collect();
+        if fitted.len() == 4 {
+            let start = lines.len();
+            lines.extend(fitted.iter().map(|f| SideLine::found(f, map)));
+            groups.push(start..lines.len());
+        }
+    }
+    groups
 }
 
 /// True when the candidate covers under half of the frame and the frame outside it is about as

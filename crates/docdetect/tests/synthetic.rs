@@ -63,6 +63,58 @@ fn cards_on_four_backgrounds_at_several_poses_are_found_within_two_percent() {
 }
 
 #[test]
+fn steep_perspective_is_found_and_measured() {
+    // Tilts about both axes (55–60° in all) seen through a short focal length: corner angles
+    // 20–45° off 90° and opposite sides converging steeply. (About one axis only, the view
+    // is a trapezoid whose aspect ratio depends on the unknown focal length.)
+    let mut failures = Vec::new();
+    for (rotation, tilt) in [(-20.0, (45.0, 35.0)), (95.0, (-40.0, 45.0)), (200.0, (50.0, -30.0))] {
+        let quad = place(ID1, (160.0, 120.0), 190.0, rotation, tilt, 220.0);
+        let img = render_card(W, H, ID1, &quad, Background::Dark, CardStyle::Light);
+        // The outline is what is tested here, not which way round it reads.
+        let (error, deviation) = match detect(&img, &DetectParams::default()) {
+            Detection::Found(doc) => (
+                corner_error_any_rotation(&doc.corners, &quad) / diagonal(&quad),
+                doc.max_corner_angle_deviation_deg,
+            ),
+            Detection::NotFound { .. } => (f64::INFINITY, 0.0),
+        };
+        if error > 0.02 || deviation < 20.0 {
+            failures.push(format!(
+                "rot {rotation} tilt {tilt:?}: error {error:.4} deviation {deviation:.1}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_small_card_on_wood_is_found() {
+    // A card covering about 5% of a 640 × 480 frame on a background with many strong lines: the
+    // line pairs of the background must not crowd out the card's short sides.
+    let params = DetectParams {
+        min_area_fraction: 0.0125,
+        ..DetectParams::default()
+    };
+    let mut failures = Vec::new();
+    for (i, (centre, rotation)) in [((200.0, 150.0), 30.0), ((320.0, 240.0), 120.0), ((440.0, 160.0), 75.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let quad = place(ID1, centre, 160.0, rotation, (10.0, -5.0), 900.0);
+        let img = render_card(640, 480, ID1, &quad, Background::Wood(11 + i as u64), CardStyle::Light);
+        let error = match detect(&img, &params) {
+            Detection::Found(doc) => corner_error_any_rotation(&doc.corners, &quad) / diagonal(&quad),
+            Detection::NotFound { .. } => f64::INFINITY,
+        };
+        if error > 0.03 {
+            failures.push(format!("centre {centre:?} rot {rotation}: error {error:.4}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn passport_pages_and_textured_backgrounds() {
     let mut failures = Vec::new();
     let cases = [
@@ -324,4 +376,22 @@ fn tight_crops_and_scans_are_reported_as_documented() {
         Detection::NotFound { reason } => assert_eq!(reason, REASON_NO_OUTLINE),
         Detection::Found(doc) => assert!(doc.touches_frame && doc.corners_outside.iter().any(|&c| c), "{doc:?}"),
     }
+}
+
+#[test]
+fn a_small_upright_card_on_wavy_wood_is_found_from_its_colour_region() {
+    // About 4% of a 640 × 480 frame, standing upright on wood grain whose stripes run the same
+    // way: the grain's many long lines take the line search's caps, so the card's short sides
+    // are not among the lines at all. The card's colour region proposes them.
+    let params = DetectParams {
+        min_area_fraction: 0.0125,
+        ..DetectParams::default()
+    };
+    let quad = place(ID1, (330.0, 250.0), 130.0, 100.0, (8.0, -6.0), 900.0);
+    let img = render_card(640, 480, ID1, &quad, Background::Wood(22), CardStyle::Light);
+    let error = match detect(&img, &params) {
+        Detection::Found(doc) => corner_error_any_rotation(&doc.corners, &quad) / diagonal(&quad),
+        Detection::NotFound { .. } => f64::INFINITY,
+    };
+    assert!(error < 0.02, "corner error {error:.4} of the diagonal");
 }

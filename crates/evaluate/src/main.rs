@@ -178,29 +178,31 @@ fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String 
             args.threads
         );
     }
-    let _ = writeln!(out, "\nDetection = share of photos labelled `clear` for that reason on which the check fired; false alarms = share of clean photos on which it fired. Goal: ≥ 95% detection, ≤ 2% false alarms.\n");
+    let _ = writeln!(out, "\nDetection = share of photos labelled `clear` for that reason on which the check fired; false alarms = share of clean photos on which it fired. Goal: ≥ 95% detection, ≤ 2% false alarms. *Retake asked* = share of the `clear` photos rejected for any reason (the applicant retakes the photo, but may be told a different reason, typically `DOC_NOT_FOUND` for a document too small to be found).\n");
     let _ = writeln!(
         out,
-        "| reason | threshold | detection (clear) | detection (borderline) | false alarms (clean) |"
+        "| reason | threshold | detection (clear) | detection (borderline) | false alarms (clean) | retake asked (clear) |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
     for code in ReasonCode::ALL {
         let positives: Vec<&Result> = results.iter().filter(|r| r.clear.contains(&code)).collect();
         let borderline: Vec<&Result> = results.iter().filter(|r| r.borderline.contains(&code)).collect();
         let fired = |r: &&&Result| r.checks.get(&code).is_some_and(|c| c.fired);
+        let rejected = |r: &&&Result| r.unreadable.is_some() || r.checks.values().any(|c| c.fired);
         let threshold = threshold_of(config, code);
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             code.as_str(),
             threshold,
             rate(positives.iter().filter(fired).count(), positives.len()),
             rate(borderline.iter().filter(fired).count(), borderline.len()),
             rate(clean.iter().filter(fired).count(), clean.len()),
+            rate(positives.iter().filter(rejected).count(), positives.len()),
         );
     }
     let _ = writeln!(out, "\n## ROC per check\n");
-    let _ = writeln!(out, "Detection and false-alarm rates if the threshold were moved (scores as the check reports them; `ran = false` counts as not fired).\n");
+    let _ = writeln!(out, "Detection and false-alarm rates if the threshold were moved: the best detection reachable at each number of false alarms (scores as the check reports them; a check that did not run counts as not fired).\n");
     for code in ReasonCode::ALL {
         roc_table(&mut out, code, results, &clean);
     }
@@ -267,8 +269,10 @@ fn threshold_of(config: &PrecheckConfig, code: ReasonCode) -> String {
     }
 }
 
-/// Seven thresholds spread over the observed scores of positives and clean
-/// photos; at each, the detection and false-alarm rates.
+/// The operating points worth choosing between: for each false-alarm count
+/// the threshold with the best detection (the ROC's upper frontier), at most
+/// eight rows from the strictest upwards. Thresholds sit halfway between
+/// neighbouring observed scores, so a row means exactly what it says.
 fn roc_table(out: &mut String, code: ReasonCode, results: &[Result], clean: &[&Result]) {
     let positives: Vec<&Result> = results.iter().filter(|r| r.clear.contains(&code)).collect();
     if positives.is_empty() {
@@ -282,27 +286,44 @@ fn roc_table(out: &mut String, code: ReasonCode, results: &[Result], clean: &[&R
         return;
     }
     let bound = results.iter().find_map(|r| r.checks.get(&code)).map(|c| c.bound);
+    let fires_at = |t: f64| {
+        let fires = |r: &Result| score(r).is_some_and(|s| s > t);
+        (
+            positives.iter().filter(|r| fires(r)).count(),
+            clean.iter().filter(|r| fires(r)).count(),
+        )
+    };
+    // Candidate thresholds: below everything, between neighbours, above everything.
+    let mut candidates = vec![all[0] - 1.0];
+    candidates.extend(all.windows(2).map(|w| 0.5 * (w[0] + w[1])));
+    candidates.push(all[all.len() - 1] + 1.0);
+    let mut frontier: Vec<(f64, usize, usize)> = Vec::new();
+    for t in candidates {
+        let (detected, alarms) = fires_at(t);
+        match frontier.iter_mut().find(|(_, _, a)| *a == alarms) {
+            Some(best) if best.1 < detected || (best.1 == detected && t < best.0) => *best = (t, detected, alarms),
+            Some(_) => {}
+            None => frontier.push((t, detected, alarms)),
+        }
+    }
+    frontier.sort_by_key(|&(_, _, alarms)| alarms);
+    frontier.dedup_by_key(|p| p.1);
+    let (sign, word) = match bound {
+        Some(Bound::Min) => (-1.0, "score <"),
+        _ => (1.0, "score >"),
+    };
     let _ = writeln!(
         out,
-        "### `{}`\n\n| fires when score ≥ | detection | false alarms |\n|---|---|---|",
+        "### `{}`\n\n| fires when {word} | detection (clear) | false alarms (clean) |\n|---|---|---|",
         code.as_str()
     );
-    let picks: Vec<f64> = (0..7)
-        .filter_map(|i| all.get(i * (all.len() - 1) / 6).copied())
-        .collect();
-    for t in picks {
-        let fires = |r: &&&Result| score(r).is_some_and(|s| s >= t);
-        // Show `min`-bound scores as the check reports them.
-        let shown = if bound == Some(Bound::Min) {
-            format!("≤ {:.4} (as reported)", -t)
-        } else {
-            format!("{t:.4}")
-        };
+    for (t, detected, alarms) in frontier.into_iter().take(8) {
         let _ = writeln!(
             out,
-            "| {shown} | {} | {} |",
-            rate(positives.iter().filter(fires).count(), positives.len()),
-            rate(clean.iter().filter(fires).count(), clean.len())
+            "| {:.4} | {} | {} |",
+            sign * t,
+            rate(detected, positives.len()),
+            rate(alarms, clean.len())
         );
     }
     let _ = writeln!(out);

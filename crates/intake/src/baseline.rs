@@ -11,35 +11,74 @@
 //! gives the block mean. Chroma is replicated to the luma grid and converted with the JFIF
 //! equations (libjpeg's fixed-point constants). Single-threaded, no allocation per block.
 //!
+//! Entropy decoding is the cost (a 12 MP phone photo holds some 10 million coded
+//! coefficients), so it is organised the way libjpeg-turbo and zune-jpeg do it:
+//! - a 64-bit bit buffer, refilled 8 bytes at a time when those bytes hold no 0xFF (byte
+//!   stuffing and markers only need the byte-by-byte path about once per 256 bytes), and kept
+//!   in registers: nothing in the per-coefficient loop takes the reader's address;
+//! - one table lookup on the next [`LOOKUP_BITS`] bits gives, for all but the rarest codes,
+//!   the code length, the zero run and the number of value bits; when the value bits fit in
+//!   the same prefix, the sign-extended value itself. Longer codes take a canonical-code search;
+//! - coefficients are decoded in two phases: up to the last zigzag position inside the kept
+//!   `n`×`n` corner, values are sign-extended, dequantized and stored without a branch
+//!   (positions outside the corner go to a scratch slot); after it, codes and value bits are
+//!   only skipped.
+//!
 //! Bounded on any input: the work is one pass over at most width × height / 64 blocks (both
 //! already limited), each at most 64 symbols; a bit reader that runs out of data reads zeros;
-//! an invalid code, a missing restart marker or an out-of-range size ends decoding with `None`.
+//! an invalid code, a run past the end of a block, a missing restart marker or an out-of-range
+//! size ends decoding with `None`.
+
+use std::num::Wrapping;
 
 use image::RgbImage;
 
 use crate::jpeg::{ComponentSpec, HuffmanSpec, JpegHeader, ZIGZAG_TO_NATURAL};
 
-/// Bits looked up at once when decoding a Huffman symbol.
-const FAST_BITS: u32 = 9;
-const FAST_SIZE: usize = 1 << FAST_BITS;
+/// Bits looked up at once when decoding a Huffman symbol: codes up to this long (all but the
+/// rarest of the standard tables) decode in one lookup. 1024 entries of 4 bytes per table.
+const LOOKUP_BITS: u32 = 10;
+const LOOKUP_SIZE: usize = 1 << LOOKUP_BITS;
+
+/// A lookup entry packs, from the low bits up: `total` (6 bits: the bits the symbol takes —
+/// its code and value bits; 0 marks a code longer than the prefix), `later` (4 bits: value
+/// bits still to be read, the last of `total`; 0 when the value was resolved from the prefix),
+/// `advance` (8 bits: zigzag positions the symbol moves on — zero run + 1, 16 for ZRL,
+/// [`END_OF_BLOCK`] for EOB) and the sign-extended value when it was resolved from the prefix
+/// (14 bits, signed). Keeping `total` whole, in the low 6 bits, puts a single shift between
+/// one lookup and the next: a 64-bit shift by the whole entry needs no masking on x86 or ARM.
+const TOTAL_MASK: u32 = 63;
+const LATER_SHIFT: u32 = 6;
+const ADVANCE_SHIFT: u32 = 10;
+const VALUE_SHIFT: u32 = 18;
+/// The advance of EOB: moves any position past the block, and leaves one that a run past
+/// the end of the block (at most 63 + 16) cannot reach.
+const END_OF_BLOCK: u32 = 128;
+
+/// Where coefficients outside the kept `n`×`n` corner are stored (and never read).
+const SCRATCH_SLOT: u8 = 16;
 
 /// Decodes at `eighths`/8 of the full size (`eighths` = 1, 2 or 4), or `None` if this file is
 /// not one this decoder handles or its data is malformed.
 pub(crate) fn decode_reduced(bytes: &[u8], header: &JpegHeader<'_>, eighths: u32) -> Option<RgbImage> {
     let n = usize::try_from(eighths).ok().filter(|n| matches!(n, 1 | 2 | 4))?;
     let mut plan = Plan::new(header, n)?;
-    let mut reader = BitReader::new(bytes.get(header.scan_data..)?);
-    plan.decode_scan(&mut reader)?;
+    let data = bytes.get(header.scan_data..)?;
+    // One copy of the block loop per scale, so that patch sizes are constants.
+    match n {
+        4 => plan.decode_scan::<4>(data)?,
+        2 => plan.decode_scan::<2>(data)?,
+        _ => plan.decode_scan::<1>(data)?,
+    }
     Some(plan.to_rgb())
 }
 
 /// Huffman decoding tables (canonical codes, as in ITU-T T.81 annex C and F.2.2.3).
 struct Huffman {
-    /// For each 9-bit prefix: `code length << 8 | symbol`, or 0 if the code is longer.
-    fast: [u16; FAST_SIZE],
-    /// For AC tables, a prefix that holds a whole (run, size, value): `value << 8 | run << 4 |
-    /// total bits`, or 0.
-    fast_ac: [i16; FAST_SIZE],
+    /// DC tables code a value size (0–11); AC tables a zero run and a size.
+    dc: bool,
+    /// Packed entries (see [`TOTAL_MASK`]) for each [`LOOKUP_BITS`]-bit prefix.
+    lookup: [u32; LOOKUP_SIZE],
     /// For each length 1–16 (index 0 unused): the first code of the next length, left-aligned
     /// to 16 bits; and `symbol index − code` for codes of this length.
     max_code: [u32; 18],
@@ -48,10 +87,10 @@ struct Huffman {
 }
 
 impl Huffman {
-    fn new(spec: &HuffmanSpec<'_>) -> Option<Self> {
+    fn new(spec: &HuffmanSpec<'_>, dc: bool) -> Option<Self> {
         let mut table = Huffman {
-            fast: [0; FAST_SIZE],
-            fast_ac: [0; FAST_SIZE],
+            dc,
+            lookup: [0; LOOKUP_SIZE],
             max_code: [0; 18],
             delta: [0; 17],
             symbols: spec.symbols.to_vec(),
@@ -63,13 +102,12 @@ impl Huffman {
             *table.delta.get_mut(length as usize)? = i32::try_from(index).ok()? - i32::try_from(code).ok()?;
             for _ in 0..count {
                 let symbol = *spec.symbols.get(index)?;
-                if length <= FAST_BITS {
-                    let first = (code << (FAST_BITS - length)) as usize;
-                    let entry = u16::try_from(length << 8).ok()? | u16::from(symbol);
-                    table
-                        .fast
-                        .get_mut(first..first + (1 << (FAST_BITS - length)))?
-                        .fill(entry);
+                if length <= LOOKUP_BITS {
+                    let first = (code << (LOOKUP_BITS - length)) as usize;
+                    let span = 1usize << (LOOKUP_BITS - length);
+                    for (offset, slot) in table.lookup.get_mut(first..first + span)?.iter_mut().enumerate() {
+                        *slot = table_entry(dc, length, symbol, Some(offset as u32)).unwrap_or(0);
+                    }
                 }
                 code += 1;
                 index += 1;
@@ -82,29 +120,69 @@ impl Huffman {
             code <<= 1;
         }
         *table.max_code.get_mut(17)? = u32::MAX;
-        table.build_fast_ac();
         Some(table)
     }
 
-    /// Prefixes that contain both an AC symbol and its whole value decode in one lookup.
-    fn build_fast_ac(&mut self) {
-        for (prefix, slot) in self.fast_ac.iter_mut().enumerate() {
-            let entry = self.fast[prefix];
-            let length = u32::from(entry >> 8);
-            let symbol = entry & 0xFF;
-            let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 0x0F));
-            if length == 0 || size == 0 || length + size > FAST_BITS {
-                continue;
-            }
-            let bits = ((prefix as u32) << length) & (FAST_SIZE as u32 - 1);
-            let value = extend(bits >> (FAST_BITS - size), size);
-            *slot = i16::try_from((value << 8) | (run << 4) as i32 | (length + size) as i32).unwrap_or(0);
+    /// The packed entry for the code at the top of `bits` (which must hold at least 16 valid
+    /// bits), or `None` for an invalid code or symbol.
+    #[inline(always)]
+    fn entry(&self, bits: u64) -> Option<u32> {
+        let entry = self.lookup[(bits >> (64 - LOOKUP_BITS)) as usize];
+        if entry & TOTAL_MASK != 0 {
+            Some(entry)
+        } else {
+            self.long_entry(bits)
         }
+    }
+
+    /// Codes longer than the lookup prefix (and invalid ones): a canonical-code search.
+    #[cold]
+    #[inline(never)]
+    fn long_entry(&self, bits: u64) -> Option<u32> {
+        let prefix = (bits >> 48) as u32;
+        let length = (1..=16u32).find(|&length| prefix < self.max_code[length as usize])?;
+        let code = i32::try_from(prefix >> (16 - length)).ok()?;
+        let index = usize::try_from(code + self.delta[length as usize]).ok()?;
+        table_entry(self.dc, length, *self.symbols.get(index)?, None)
     }
 }
 
+/// The packed entry for a code of `length` bits for `symbol`, followed in the lookup prefix by
+/// `suffix` (the remaining `LOOKUP_BITS − length` bits; `None` outside the lookup table, where
+/// the value bits are read separately). `None` for a DC size over 11, which baseline 8-bit
+/// data cannot have.
+fn table_entry(dc: bool, length: u32, symbol: u8, suffix: Option<u32>) -> Option<u32> {
+    let (run, size) = if dc {
+        (0, u32::from(symbol))
+    } else {
+        (u32::from(symbol >> 4), u32::from(symbol & 0x0F))
+    };
+    if dc && size > 11 {
+        return None;
+    }
+    let advance = match (size, run) {
+        (0, 15) => 16,
+        // EOB (and the undefined runs without a value, read as EOB like libjpeg does).
+        (0, _) if !dc => END_OF_BLOCK,
+        _ => run + 1,
+    };
+    let (later, value) = match suffix {
+        Some(suffix) if size > 0 && length + size <= LOOKUP_BITS => {
+            let bits = suffix >> (LOOKUP_BITS - length - size);
+            (0, extend(bits, size))
+        }
+        _ => (size, 0),
+    };
+    let total = length + size;
+    Some(total | later << LATER_SHIFT | advance << ADVANCE_SHIFT | ((value << VALUE_SHIFT) as u32))
+}
+
 /// The entropy-coded data as a bit stream: byte stuffing (`FF 00`) undone; at a marker or the
-/// end of the data it reads zeros, and the marker is left for [`BitReader::restart`].
+/// end of the data it reads zeros, and the marker is left for [`BitReader::restarted`].
+///
+/// `bits` holds the next `count` bits left-aligned; the bits below them are either zero or
+/// the stream's next bits, so that OR-ing those bits in again on a refill changes nothing.
+#[derive(Clone, Copy)]
 struct BitReader<'a> {
     data: &'a [u8],
     pos: usize,
@@ -124,35 +202,46 @@ impl<'a> BitReader<'a> {
         }
     }
 
-    /// Tops the buffer up to at least 57 bits.
+    /// Makes sure at least 32 bits are buffered: enough for any code (16 bits) and its value
+    /// bits (15 at most).
+    #[inline(always)]
+    fn ensure(&mut self) {
+        if self.count < 32 {
+            self.refill();
+        }
+    }
+
+    /// Tops the buffer up to at least 56 bits.
     #[inline(always)]
     fn refill(&mut self) {
-        // Fast path: eight bytes without an 0xFF can be taken whole.
-        if let Some(chunk) = self.data.get(self.pos..self.pos + 8).filter(|_| !self.at_marker) {
-            let word = u64::from_be_bytes(chunk.try_into().unwrap_or([0xFF; 8]));
-            if !has_ff_byte(word) {
-                let take = (64 - self.count) / 8;
-                // The first `take` bytes of the word (all of it when the buffer is empty).
-                let kept = word & !u64::MAX.checked_shr(take * 8).unwrap_or(0);
-                self.bits |= kept >> self.count;
-                self.count += take * 8;
-                self.pos += take as usize;
-                return;
+        // Fast path: eight bytes without an 0xFF can be taken whole; only the whole bytes
+        // that fit are counted, the rest are the stream's next bits (see the type's docs).
+        if !self.at_marker {
+            if let Some(chunk) = self.data.get(self.pos..).and_then(<[u8]>::first_chunk::<8>) {
+                let word = u64::from_be_bytes(*chunk);
+                if !has_ff_byte(word) {
+                    self.bits |= word >> self.count;
+                    self.pos += ((63 - self.count) >> 3) as usize;
+                    self.count |= 56;
+                    return;
+                }
             }
         }
-        self.refill_bytewise();
+        *self = self.refilled_bytewise();
     }
 
     /// Byte by byte, undoing stuffing and stopping at markers: rare (about one 0xFF per 256
-    /// bytes), so kept out of line.
+    /// bytes), so kept out of line. Takes and returns the reader by value so that the hot
+    /// loop's reader never has its address taken and stays in registers.
     #[cold]
     #[inline(never)]
-    fn refill_bytewise(&mut self) {
+    fn refilled_bytewise(mut self) -> Self {
         while self.count <= 56 {
             let byte = self.next_byte();
             self.bits |= u64::from(byte) << (56 - self.count);
             self.count += 8;
         }
+        self
     }
 
     fn next_byte(&mut self) -> u8 {
@@ -179,43 +268,35 @@ impl<'a> BitReader<'a> {
         }
     }
 
-    fn consume(&mut self, bits: u32) {
-        self.bits <<= bits;
-        self.count -= bits;
+    /// Consumes the code and value bits of `entry` and returns its sign-extended value
+    /// (T.81 F.2.2.1 EXTEND), branch-free: a value whose top bit is 0 is negative,
+    /// `bits − (2^size − 1)`. Needs [`BitReader::ensure`] first.
+    #[inline(always)]
+    fn take(&mut self, entry: u32) -> i32 {
+        let (total, later) = (entry & TOTAL_MASK, (entry >> LATER_SHIFT) & 15);
+        // The value bits at the top; `total ≥ later` by construction.
+        let value_bits = self.bits << (total - later);
+        // The bias comes from a table rather than a select: the compiler turns a select into a
+        // branch, which the random signs of coefficients mispredict half of the time.
+        let bias = EXTEND_BIAS[((value_bits >> 59) & 16) as usize | later as usize];
+        // `later` is at most 15, so the shift is 17–32 and 0 value bits give 0.
+        let raw = ((value_bits >> 32) >> (32 - later)) as i32;
+        self.skip(entry);
+        ((entry as i32) >> VALUE_SHIFT) + raw + bias
     }
 
-    fn decode(&mut self, table: &Huffman) -> Option<u8> {
-        if self.count < 16 {
-            self.refill();
-        }
-        let entry = table.fast[(self.bits >> (64 - FAST_BITS)) as usize];
-        if entry != 0 {
-            self.consume(u32::from(entry >> 8));
-            return Some((entry & 0xFF) as u8);
-        }
-        let prefix = (self.bits >> 48) as u32;
-        let length = (FAST_BITS + 1..=16).find(|&length| prefix < table.max_code[length as usize])?;
-        let code = i32::try_from(prefix >> (16 - length)).ok()?;
-        let index = usize::try_from(code + table.delta[length as usize]).ok()?;
-        self.consume(length);
-        table.symbols.get(index).copied()
-    }
-
-    /// Reads `size` bits (0–16) as a signed coefficient (T.81 F.2.2.1 EXTEND).
-    fn receive_extend(&mut self, size: u32) -> i32 {
-        if size == 0 {
-            return 0;
-        }
-        if self.count < size {
-            self.refill();
-        }
-        let bits = (self.bits >> (64 - size)) as u32;
-        self.consume(size);
-        extend(bits, size)
+    /// Consumes the code and value bits of `entry` without computing the value.
+    #[inline(always)]
+    fn skip(&mut self, entry: u32) {
+        let total = entry & TOTAL_MASK;
+        self.bits <<= total;
+        self.count -= total;
     }
 
     /// At a restart interval: drops the padding bits and steps over the next RSTn marker.
-    fn restart(&mut self) -> Option<()> {
+    #[cold]
+    #[inline(never)]
+    fn restarted(mut self) -> Option<Self> {
         self.bits = 0;
         self.count = 0;
         self.at_marker = false;
@@ -227,9 +308,21 @@ impl<'a> BitReader<'a> {
             return None;
         }
         self.pos += marker + 2;
-        Some(())
+        Some(self)
     }
 }
+
+/// What EXTEND adds to `size` value bits (index `size`, top bit 0: negative, `1 − 2^size`;
+/// index `16 + size`, top bit 1: positive, 0).
+const EXTEND_BIAS: [i32; 32] = {
+    let mut bias = [0i32; 32];
+    let mut size = 0;
+    while size < 16 {
+        bias[size] = 1 - (1 << size);
+        size += 1;
+    }
+    bias
+};
 
 /// Whether any byte of `word` is 0xFF.
 fn has_ff_byte(word: u64) -> bool {
@@ -249,14 +342,18 @@ fn extend(bits: u32, size: u32) -> i32 {
 
 /// One colour component's tables, prediction and reduced-size output plane.
 struct Component {
-    blocks_wide: usize,
-    blocks_high: usize,
-    /// Dequantization factors for the coefficients kept, by zigzag position (0 = not kept).
-    quant: [i32; 64],
-    /// Where each zigzag position goes in the `n`×`n` coefficient block (255 = dropped).
-    slot: [u8; 64],
-    dc: Huffman,
-    ac: Huffman,
+    /// Blocks per MCU across and down.
+    h: usize,
+    v: usize,
+    /// Dequantization factors by zigzag position for the kept coefficients; 0 for the rest
+    /// and past 63 (where EOB and runs past the end of a block point).
+    quant: [i32; 256],
+    /// Where each zigzag position goes in the `n`×`n` coefficient block (F(v, u) at
+    /// `u * 4 + v`, see [`idct_4x4`]), [`SCRATCH_SLOT`] for the positions dropped.
+    slot: [u8; 256],
+    /// Indices into [`Plan::tables`].
+    dc: usize,
+    ac: usize,
     prediction: i32,
     plane: Vec<u8>,
     stride: usize,
@@ -273,6 +370,8 @@ struct Plan {
     max_vertical: usize,
     restart_interval: usize,
     components: Vec<Component>,
+    /// The Huffman tables the scan uses, each built once (chroma components share theirs).
+    tables: Vec<Huffman>,
 }
 
 impl Plan {
@@ -292,21 +391,32 @@ impl Plan {
         }
         let (max_horizontal, max_vertical) = sampling(&header.components)?;
         let (width, height) = (usize::try_from(frame.width).ok()?, usize::try_from(frame.height).ok()?);
+        if width == 0 || height == 0 {
+            return None;
+        }
         let mcus_wide = width.div_ceil(8 * max_horizontal);
         let mcus_high = height.div_ceil(8 * max_vertical);
-        let components = header
-            .components
-            .iter()
-            .zip(&scan.components)
-            .map(|(spec, &(_, dc, ac))| {
-                let (h, v) = if header.components.len() == 1 {
-                    (1, 1)
-                } else {
-                    (usize::from(spec.horizontal), usize::from(spec.vertical))
-                };
-                Component::new(header, spec, (dc, ac), (mcus_wide * h, mcus_high * v), n)
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let mut keys: Vec<(bool, u8)> = Vec::new();
+        let mut tables = Vec::new();
+        let mut table_index = |dc: bool, id: u8| -> Option<usize> {
+            if let Some(index) = keys.iter().position(|&key| key == (dc, id)) {
+                return Some(index);
+            }
+            let spec = header.huffman.get(usize::from(id) + if dc { 0 } else { 4 })?.as_ref()?;
+            tables.push(Huffman::new(spec, dc)?);
+            keys.push((dc, id));
+            Some(tables.len() - 1)
+        };
+        let mut components = Vec::with_capacity(header.components.len());
+        for (spec, &(_, dc, ac)) in header.components.iter().zip(&scan.components) {
+            let (h, v) = if header.components.len() == 1 {
+                (1, 1)
+            } else {
+                (usize::from(spec.horizontal), usize::from(spec.vertical))
+            };
+            let tables = (table_index(true, dc)?, table_index(false, ac)?);
+            components.push(Component::new(header, spec, tables, (h, v), (mcus_wide, mcus_high), n)?);
+        }
         Some(Plan {
             n,
             width,
@@ -317,33 +427,40 @@ impl Plan {
             max_vertical,
             restart_interval: usize::from(header.restart_interval),
             components,
+            tables,
         })
     }
 
-    fn decode_scan(&mut self, reader: &mut BitReader<'_>) -> Option<()> {
-        let n = self.n;
-        let mut coefficients = [0i32; 16];
+    /// Decodes the scan into the planes at `N`/8 scale (`N` = `self.n`).
+    fn decode_scan<const N: usize>(&mut self, data: &[u8]) -> Option<()> {
+        // The zigzag position of the last coefficient in the N×N corner.
+        let last_kept = match N {
+            4 => 24,
+            2 => 4,
+            _ => 0,
+        };
+        let mut reader = BitReader::new(data);
+        // Slots 0–15: the n×n corner (see `Component::slot`); 16–31: scratch.
+        let mut coefficients = [0i32; 32];
         let mut mcu = 0usize;
+        let Plan { components, tables, .. } = self;
         for mcu_y in 0..self.mcus_high {
             for mcu_x in 0..self.mcus_wide {
                 if self.restart_interval > 0 && mcu > 0 && mcu % self.restart_interval == 0 {
-                    reader.restart()?;
-                    for component in &mut self.components {
+                    reader = reader.restarted()?;
+                    for component in components.iter_mut() {
                         component.prediction = 0;
                     }
                 }
                 mcu += 1;
-                for component in &mut self.components {
-                    let (h, v) = (
-                        component.blocks_wide / self.mcus_wide,
-                        component.blocks_high / self.mcus_high,
-                    );
-                    for block_y in 0..v {
-                        for block_x in 0..h {
-                            component.decode_block(reader, &mut coefficients)?;
-                            let x = (mcu_x * h + block_x) * n;
-                            let y = (mcu_y * v + block_y) * n;
-                            component.write_block(&coefficients, x, y, n);
+                for component in components.iter_mut() {
+                    let (dc, ac) = (tables.get(component.dc)?, tables.get(component.ac)?);
+                    for block_y in 0..component.v {
+                        for block_x in 0..component.h {
+                            component.decode_block(&mut reader, (dc, ac), last_kept, &mut coefficients)?;
+                            let x = (mcu_x * component.h + block_x) * N;
+                            let y = (mcu_y * component.v + block_y) * N;
+                            component.write_block::<N>(&coefficients, x, y);
                         }
                     }
                 }
@@ -359,30 +476,39 @@ impl Plan {
         let out_h = (self.height * n).div_ceil(8);
         let mut rgb = vec![0u8; out_w * out_h * 3];
         let luma = &self.components[0];
-        let chroma = self.components.get(1).zip(self.components.get(2));
-        let tables = chroma.map(|_| ColorTables::new());
-        for (y, out_row) in rgb.chunks_exact_mut(out_w * 3).enumerate() {
-            let luma_row = luma
-                .plane
+        let luma_row = |y: usize| {
+            luma.plane
                 .get(y * luma.stride..y * luma.stride + out_w)
-                .unwrap_or_default();
-            match (chroma, &tables) {
-                (Some((cb, cr)), Some(tables)) => {
-                    // Chroma is sampled 1×1 against luma's max_horizontal × max_vertical: each
-                    // chroma sample colours `max_horizontal` neighbouring luma samples.
-                    let chroma_y = y / self.max_vertical;
-                    let cb_row = cb.plane.get(chroma_y * cb.stride..).unwrap_or_default();
-                    let cr_row = cr.plane.get(chroma_y * cr.stride..).unwrap_or_default();
-                    if self.max_horizontal == 2 {
-                        convert_row::<2>(tables, luma_row, cb_row, cr_row, out_row);
-                    } else {
-                        convert_row::<1>(tables, luma_row, cb_row, cr_row, out_row);
-                    }
+                .unwrap_or_default()
+        };
+        let Some((cb, cr)) = self.components.get(1).zip(self.components.get(2)) else {
+            for (y, out_row) in rgb.chunks_exact_mut(out_w * 3).enumerate() {
+                for (pixel, &l) in out_row.chunks_exact_mut(3).zip(luma_row(y)) {
+                    pixel.fill(l);
                 }
-                _ => {
-                    for (pixel, &l) in out_row.chunks_exact_mut(3).zip(luma_row) {
-                        pixel.fill(l);
-                    }
+            }
+            return RgbImage::from_raw(out_w as u32, out_h as u32, rgb).unwrap_or_else(|| RgbImage::new(0, 0));
+        };
+        // Chroma is sampled 1×1 against luma's max_horizontal × max_vertical: each chroma
+        // sample colours a max_horizontal × max_vertical group of luma samples. Its colour
+        // offsets are worked out once per chroma row, for all the luma rows it colours.
+        let tables = ColorTables::new();
+        let mut offsets = vec![[0i32; 3]; out_w.div_ceil(self.max_horizontal)];
+        let band_rows = self.max_vertical;
+        for (chroma_y, band) in rgb.chunks_mut(out_w * 3 * band_rows).enumerate() {
+            let cb_row = cb.plane.get(chroma_y * cb.stride..).unwrap_or_default();
+            let cr_row = cr.plane.get(chroma_y * cr.stride..).unwrap_or_default();
+            let filled = offsets.len().min(cb_row.len()).min(cr_row.len());
+            for (offset, (&b, &r)) in offsets.iter_mut().zip(cb_row.iter().zip(cr_row)) {
+                *offset = tables.offsets(b, r);
+            }
+            let offsets = offsets.get(..filled).unwrap_or_default();
+            for (row, out_row) in band.chunks_exact_mut(out_w * 3).enumerate() {
+                let luma_row = luma_row(chroma_y * band_rows + row);
+                if self.max_horizontal == 2 {
+                    convert_row::<2>(&tables, luma_row, offsets, out_row);
+                } else {
+                    convert_row::<1>(&tables, luma_row, offsets, out_row);
                 }
             }
         }
@@ -390,29 +516,35 @@ impl Plan {
     }
 }
 
-/// Converts one row; each chroma sample colours `GROUP` neighbouring luma samples. Written as
-/// fixed-size chunks with table lookups only, so that it compiles to a tight loop.
-fn convert_row<const GROUP: usize>(tables: &ColorTables, luma: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
-    let pixels = out.chunks_exact_mut(3 * GROUP).zip(luma.chunks_exact(GROUP));
-    for ((out, lumas), (&b, &r)) in pixels.zip(cb.iter().zip(cr)) {
-        let [red, green, blue] = tables.offsets(b, r);
-        for (pixel, &l) in out.chunks_exact_mut(3).zip(lumas) {
-            let l = usize::from(l);
-            pixel[0] = tables.limit(l, red);
-            pixel[1] = tables.limit(l, green);
-            pixel[2] = tables.limit(l, blue);
+/// Converts one row; each chroma sample's `offsets` colour `GROUP` neighbouring luma samples.
+/// Slices cut to one common length first, so that the loop runs without bounds checks.
+fn convert_row<const GROUP: usize>(tables: &ColorTables, luma: &[u8], offsets: &[[i32; 3]], out: &mut [u8]) {
+    let groups = (out.len() / (3 * GROUP)).min(luma.len() / GROUP).min(offsets.len());
+    let (Some(whole), Some(lumas), Some(offsets_used)) = (
+        out.get_mut(..groups * 3 * GROUP),
+        luma.get(..groups * GROUP),
+        offsets.get(..groups),
+    ) else {
+        return;
+    };
+    // Indexed rather than zipped chunk iterators: with the three lengths tied to `groups`
+    // the compiler proves every index in range and emits a plain loop.
+    for (group, &[red, green, blue]) in offsets_used.iter().enumerate() {
+        for pixel in group * GROUP..(group + 1) * GROUP {
+            let l = usize::from(lumas[pixel]);
+            whole[pixel * 3] = tables.limit(l, red);
+            whole[pixel * 3 + 1] = tables.limit(l, green);
+            whole[pixel * 3 + 2] = tables.limit(l, blue);
         }
     }
     // A last odd pixel of a 2-wide group (odd output width).
-    let done = out.len() / (3 * GROUP) * GROUP;
-    if let (Some(pixel), Some(&l), Some(&b), Some(&r)) = (
+    let done = groups * GROUP;
+    if let (Some(pixel), Some(&l), Some(offset)) = (
         out.get_mut(done * 3..done * 3 + 3),
         luma.get(done),
-        cb.get(done / GROUP),
-        cr.get(done / GROUP),
+        offsets.get(done / GROUP),
     ) {
-        let offsets = tables.offsets(b, r);
-        for (channel, offset) in pixel.iter_mut().zip(offsets) {
+        for (channel, &offset) in pixel.iter_mut().zip(offset) {
             *channel = tables.limit(usize::from(l), offset);
         }
     }
@@ -442,19 +574,22 @@ impl ColorTables {
         }
     }
 
-    /// `clamp(luma + offset, 0, 255)`; offsets stay within ±256, the mask only proves it.
+    /// `clamp(luma + offset − 256, 0, 255)` for an offset from [`ColorTables::offsets`]; the
+    /// index stays within 0..1024, the mask only proves it.
     #[inline(always)]
     fn limit(&self, luma: usize, offset: i32) -> u8 {
-        self.range_limit[(luma as i32 + offset + 256) as usize & 1023]
+        self.range_limit[(luma as i32 + offset) as usize & 1023]
     }
 
+    /// The red, green and blue offsets of one chroma pair, plus 256 (the `range_limit`
+    /// origin), so that a pixel costs one add and one lookup per channel.
     #[inline(always)]
     fn offsets(&self, cb: u8, cr: u8) -> [i32; 3] {
         let (cb, cr) = (usize::from(cb), usize::from(cr));
         [
-            self.red_from_cr[cr],
-            (self.green_from_cb[cb] + self.green_from_cr[cr]) >> 16,
-            self.blue_from_cb[cb],
+            self.red_from_cr[cr] + 256,
+            ((self.green_from_cb[cb] + self.green_from_cr[cr]) >> 16) + 256,
+            self.blue_from_cb[cb] + 256,
         ]
     }
 }
@@ -463,89 +598,91 @@ impl Component {
     fn new(
         header: &JpegHeader<'_>,
         spec: &ComponentSpec,
-        (dc, ac): (u8, u8),
-        (blocks_wide, blocks_high): (usize, usize),
+        (dc, ac): (usize, usize),
+        (h, v): (usize, usize),
+        (mcus_wide, mcus_high): (usize, usize),
         n: usize,
     ) -> Option<Self> {
         let table = header.tables.get(usize::from(spec.quant_table))?.as_ref()?;
-        let mut quant = [0i32; 64];
-        let mut slot = [255u8; 64];
+        let mut quant = [0i32; 256];
+        let mut slot = [SCRATCH_SLOT; 256];
         for (zigzag, &natural) in ZIGZAG_TO_NATURAL.iter().enumerate() {
             let (row, column) = (natural / 8, natural % 8);
             if row < n && column < n {
-                slot[zigzag] = u8::try_from(row * 4 + column).ok()?;
+                slot[zigzag] = u8::try_from(column * 4 + row).ok()?;
                 quant[zigzag] = i32::from(*table.values.get(natural)?);
             }
         }
-        let dc = Huffman::new(header.huffman.get(usize::from(dc))?.as_ref()?)?;
-        let ac = Huffman::new(header.huffman.get(4 + usize::from(ac))?.as_ref()?)?;
-        let stride = blocks_wide * n;
+        let stride = mcus_wide * h * n;
         Some(Component {
-            blocks_wide,
-            blocks_high,
+            h,
+            v,
             quant,
             slot,
             dc,
             ac,
             prediction: 0,
-            plane: vec![0; stride * blocks_high * n],
+            plane: vec![0; stride * mcus_high * v * n],
             stride,
         })
     }
 
     /// Decodes one block's coefficients, keeping (dequantized) the `n`×`n` lowest frequencies
-    /// in `coefficients` (row-major, stride 4).
-    fn decode_block(&mut self, reader: &mut BitReader<'_>, coefficients: &mut [i32; 16]) -> Option<()> {
-        coefficients.fill(0);
-        let size = u32::from(reader.decode(&self.dc)?);
-        if size > 11 {
-            return None;
-        }
-        self.prediction = self.prediction.wrapping_add(reader.receive_extend(size));
+    /// in `coefficients[..16]` (see [`Component::slot`]); `last_kept` is the zigzag position of
+    /// the last of them.
+    #[inline(always)]
+    fn decode_block(
+        &mut self,
+        reader: &mut BitReader<'_>,
+        (dc, ac): (&Huffman, &Huffman),
+        last_kept: usize,
+        coefficients: &mut [i32; 32],
+    ) -> Option<()> {
+        // Only the corner is read back; the scratch slots need no clearing.
+        coefficients[..16].fill(0);
+        reader.ensure();
+        let entry = dc.entry(reader.bits)?;
+        self.prediction = self.prediction.wrapping_add(reader.take(entry));
         coefficients[0] = dequantize(self.prediction, self.quant[0]);
+        // Kept part: every coefficient is stored, those outside the corner in scratch slots
+        // (a store is cheaper than a mispredicted branch). |value| < 2^15 and quant < 2^16,
+        // so the product fits i32 (hostile sizes only make the IDCT wrap, see `idct_4`).
         let mut k = 1usize;
-        while k < 64 {
-            if reader.count < 16 {
-                reader.refill();
-            }
-            let fast = self.ac.fast_ac[(reader.bits >> (64 - FAST_BITS)) as usize];
-            let (run, value) = if fast != 0 {
-                reader.consume((fast & 0x0F) as u32);
-                (((fast >> 4) & 0x0F) as usize, i32::from(fast >> 8))
-            } else {
-                let symbol = reader.decode(&self.ac)?;
-                let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 0x0F));
-                if size == 0 {
-                    if run != 15 {
-                        break; // end of block
-                    }
-                    k += 16;
-                    continue;
-                }
-                (run, reader.receive_extend(size))
-            };
-            k += run;
-            let &slot = self.slot.get(k)?;
-            if slot != 255 {
-                coefficients[usize::from(slot)] = dequantize(value, self.quant[k]);
-            }
-            k += 1;
+        while k <= last_kept {
+            reader.ensure();
+            let entry = ac.entry(reader.bits)?;
+            let value = reader.take(entry);
+            k += ((entry >> ADVANCE_SHIFT) & 0xFF) as usize;
+            let position = (k - 1) & 0xFF;
+            coefficients[usize::from(self.slot[position]) & 31] = value * self.quant[position];
         }
-        Some(())
+        // The rest only needs its bits skipped.
+        while k < 64 {
+            reader.ensure();
+            let entry = ac.entry(reader.bits)?;
+            reader.skip(entry);
+            k += ((entry >> ADVANCE_SHIFT) & 0xFF) as usize;
+        }
+        // 64: the block ended on its last coefficient; past END_OF_BLOCK: an EOB. Anything in
+        // between is a run past the end of the block.
+        (k == 64 || k > END_OF_BLOCK as usize).then_some(())
     }
 
-    /// Inverse DCT of the kept coefficients into an `n`×`n` patch of the plane at (x, y).
-    fn write_block(&mut self, coefficients: &[i32; 16], x: usize, y: usize, n: usize) {
-        let mut patch = [0u8; 16];
-        match n {
-            4 => idct_4x4(coefficients, &mut patch),
-            2 => idct_2x2(coefficients, &mut patch),
-            _ => patch[0] = to_pixel(coefficients[0] * 512, 12),
-        }
-        for (row, values) in patch.chunks_exact(4).take(n).enumerate() {
-            let start = (y + row) * self.stride + x;
-            if let (Some(target), Some(values)) = (self.plane.get_mut(start..start + n), values.get(..n)) {
-                target.copy_from_slice(values);
+    /// Inverse DCT of the kept coefficients into an `N`×`N` patch of the plane at (x, y).
+    #[inline(always)]
+    fn write_block<const N: usize>(&mut self, coefficients: &[i32; 32], x: usize, y: usize) {
+        let kept = coefficients.first_chunk::<16>().copied().unwrap_or([0; 16]);
+        let patch = match N {
+            4 => idct_4x4(&kept),
+            2 => idct_2x2(&kept),
+            _ => [[to_pixel(kept[0].wrapping_mul(512), 12); 4]; 4],
+        };
+        let stride = self.stride;
+        let start = y * stride + x;
+        // One bounds check for the whole patch (the plane holds every block of the MCU grid).
+        if let Some(region) = self.plane.get_mut(start..start + (N - 1) * stride + N) {
+            for (row, values) in patch.iter().take(N).enumerate() {
+                region[row * stride..row * stride + N].copy_from_slice(&values[..N]);
             }
         }
     }
@@ -571,8 +708,8 @@ fn is_ycbcr(header: &JpegHeader<'_>) -> bool {
     header.components.len() == 1 || !(marked_rgb_by_ids || marked_rgb_by_adobe)
 }
 
-/// Dequantized coefficient, clamped to ±2^15 so that the fixed-point IDCT cannot overflow on
-/// hostile data (real coefficients stay far below).
+/// Dequantized DC coefficient. The prediction is a running sum that hostile data can push
+/// anywhere: saturating, and clamped to ±2^15 (real coefficients stay far below).
 fn dequantize(value: i32, quant: i32) -> i32 {
     value.saturating_mul(quant).clamp(-32768, 32767)
 }
@@ -584,46 +721,68 @@ const C4_1: i32 = 1892;
 const C4_3: i32 = 784;
 
 /// One 4-point IDCT (even part from F0, F2; odd part from F1, F3), results in 1/4096.
+///
+/// The odd part `F1·C1 + F3·C3`, `F1·C3 − F3·C1` shares the product `(F1 + F3)·C3` (exact in
+/// integers). Wrapping arithmetic: real coefficients (at most about ±2^11 after dequantizing)
+/// stay far from overflow; hostile ones only give wrong pixels, never a panic.
+#[inline(always)]
 fn idct_4(f0: i32, f1: i32, f2: i32, f3: i32) -> [i32; 4] {
-    let (e0, e1) = ((f0 + f2) * C4_0, (f0 - f2) * C4_0);
-    let (o0, o1) = (f1 * C4_1 + f3 * C4_3, f1 * C4_3 - f3 * C4_1);
-    [e0 + o0, e1 + o1, e1 - o1, e0 - o0]
+    let (f0, f1, f2, f3) = (Wrapping(f0), Wrapping(f1), Wrapping(f2), Wrapping(f3));
+    let (e0, e1) = ((f0 + f2) * Wrapping(C4_0), (f0 - f2) * Wrapping(C4_0));
+    let shared = (f1 + f3) * Wrapping(C4_3);
+    let (o0, o1) = (shared + f1 * Wrapping(C4_1 - C4_3), shared - f3 * Wrapping(C4_1 + C4_3));
+    [e0 + o0, e1 + o1, e1 - o1, e0 - o0].map(|value| value.0)
 }
 
-/// 4×4 IDCT: rows (keeping 2 fractional bits), then columns; +128 level shift.
-fn idct_4x4(coefficients: &[i32; 16], patch: &mut [u8; 16]) {
-    let mut rows = [0i32; 16];
-    for (row, out) in coefficients.chunks_exact(4).zip(rows.chunks_exact_mut(4)) {
-        if let ([f0, f1, f2, f3], [a, b, c, d]) = (row, out) {
-            let [r0, r1, r2, r3] = idct_4(*f0, *f1, *f2, *f3);
-            (*a, *b, *c, *d) = (r0 >> 10, r1 >> 10, r2 >> 10, r3 >> 10);
+/// 4×4 IDCT: rows (keeping 2 fractional bits), then columns; +128 level shift. A block with
+/// no AC term left (common in smooth areas) is flat: one value, the same the full IDCT gives.
+///
+/// `c[u * 4 + v]` holds F(v, u) (see `Component::slot`): the horizontal pass reads each
+/// frequency u for four rows v from four contiguous values, so that it runs four rows at once.
+fn idct_4x4(c: &[i32; 16]) -> [[u8; 4]; 4] {
+    if c[1..].iter().fold(0, |any, &value| any | value) == 0 {
+        let row = idct_4(c[0], 0, 0, 0)[0] >> 10;
+        return [[to_pixel(idct_4(row, 0, 0, 0)[0], 14); 4]; 4];
+    }
+    // rows[v][x]: row v after the horizontal pass.
+    let mut rows = [[0i32; 4]; 4];
+    for v in 0..4 {
+        let values = idct_4(c[v], c[4 + v], c[8 + v], c[12 + v]);
+        for x in 0..4 {
+            rows[v][x] = values[x] >> 10;
         }
     }
-    for column in 0..4 {
-        let at = |row: usize| rows[row * 4 + column];
-        let values = idct_4(at(0), at(1), at(2), at(3));
-        for (row, value) in values.into_iter().enumerate() {
-            patch[row * 4 + column] = to_pixel(value, 14);
+    let mut patch = [[0u8; 4]; 4];
+    for x in 0..4 {
+        let values = idct_4(rows[0][x], rows[1][x], rows[2][x], rows[3][x]);
+        for y in 0..4 {
+            patch[y][x] = to_pixel(values[y], 14);
         }
     }
+    patch
 }
 
 /// 2×2 IDCT: `(F00 ± F01 ± F10 ± F11) / 8`, the signs of `cos((2x+1)π/4)` for F01 (by x),
 /// of `cos((2y+1)π/4)` for F10 (by y) and their product for F11; +128 level shift.
-fn idct_2x2(coefficients: &[i32; 16], patch: &mut [u8; 16]) {
-    let (f00, f01, f10, f11) = (coefficients[0], coefficients[1], coefficients[4], coefficients[5]);
+/// `Fvu` is at `coefficients[u * 4 + v]` (see [`idct_4x4`]); wrapping like [`idct_4`].
+fn idct_2x2(coefficients: &[i32; 16]) -> [[u8; 4]; 4] {
+    let [f00, f10, f01, f11] = [0, 1, 4, 5].map(|index| Wrapping(coefficients[index]));
     let (top, bottom) = (f00 + f10, f00 - f10);
     let (left_odd, right_odd) = (f01 + f11, f01 - f11);
-    patch[0] = to_pixel((top + left_odd) * 512, 12);
-    patch[1] = to_pixel((top - left_odd) * 512, 12);
-    patch[4] = to_pixel((bottom + right_odd) * 512, 12);
-    patch[5] = to_pixel((bottom - right_odd) * 512, 12);
+    let pixel = |value: Wrapping<i32>| to_pixel((value * Wrapping(512)).0, 12);
+    let mut patch = [[0u8; 4]; 4];
+    patch[0][0] = pixel(top + left_odd);
+    patch[0][1] = pixel(top - left_odd);
+    patch[1][0] = pixel(bottom + right_odd);
+    patch[1][1] = pixel(bottom - right_odd);
+    patch
 }
 
 /// A fixed-point sample with `fraction` fractional bits, rounded, level-shifted, clamped.
+#[inline(always)]
 fn to_pixel(value: i32, fraction: u32) -> u8 {
-    let rounded = (value + (1 << (fraction - 1))) >> fraction;
-    (rounded + 128).clamp(0, 255) as u8
+    // Rounding and the level shift in one add: 128 whole units are a multiple of 2^fraction.
+    (value.wrapping_add((1 << (fraction - 1)) + (128 << fraction)) >> fraction).clamp(0, 255) as u8
 }
 
 #[cfg(test)]
@@ -731,6 +890,98 @@ mod tests {
         }
     }
 
+    /// jpeg-decoder's own reduced-size decode (`Decoder::scale`): the same n-point IDCT of
+    /// the n×n lowest frequencies in its own fixed point, but chroma upsampled by
+    /// interpolation where this decoder replicates. Returns the pixels and whether they are
+    /// grey (one byte per pixel).
+    fn jpeg_decoder_scaled(bytes: &[u8], eighths: u32) -> (Vec<u8>, bool) {
+        let mut decoder = jpeg_decoder::Decoder::new(bytes);
+        decoder.read_info().unwrap();
+        let info = decoder.info().unwrap();
+        let reduced = |side: u16| (u32::from(side) * eighths).div_ceil(8) as u16;
+        let wanted = (reduced(info.width), reduced(info.height));
+        assert_eq!(decoder.scale(wanted.0, wanted.1).unwrap(), wanted);
+        let pixels = decoder.decode().unwrap();
+        let grey = decoder.info().unwrap().pixel_format == jpeg_decoder::PixelFormat::L8;
+        (pixels, grey)
+    }
+
+    /// Luma from RGB (BT.601, as JFIF): what chroma upsampling does not change.
+    fn luma(rgb: &[u8]) -> i32 {
+        (77 * i32::from(rgb[0]) + 150 * i32::from(rgb[1]) + 29 * i32::from(rgb[2]) + 128) >> 8
+    }
+
+    #[test]
+    fn matches_jpeg_decoder_scaled_decode_within_rounding() {
+        let samplings = [
+            ("4:2:0", SamplingFactor::F_2_2),
+            ("4:2:2", SamplingFactor::F_2_1),
+            ("4:4:0", SamplingFactor::F_1_2),
+            ("4:4:4", SamplingFactor::F_1_1),
+        ];
+        // Odd sizes (partial MCUs at the right and bottom, one-block and one-pixel images),
+        // with and without restart markers (intervals that do and do not divide a row).
+        for (width, height) in [(203, 157), (45, 31), (9, 7), (1, 1)] {
+            let image = scene(width, height);
+            for restart in [None, Some(1), Some(3)] {
+                let mut cases: Vec<(String, Vec<u8>, bool)> = samplings
+                    .iter()
+                    .map(|&(name, sampling)| {
+                        (
+                            name.to_string(),
+                            encode(&image, sampling, restart, false),
+                            name == "4:4:4",
+                        )
+                    })
+                    .collect();
+                cases.push((
+                    "grey".to_string(),
+                    encode(&image, SamplingFactor::F_1_1, restart, true),
+                    true,
+                ));
+                for (name, bytes, full_chroma) in cases {
+                    let header = parse_header(&bytes).unwrap();
+                    for eighths in [1, 2, 4] {
+                        let case = format!("{name} {width}x{height} restart {restart:?} at {eighths}/8");
+                        let ours = decode_reduced(&bytes, &header, eighths).expect(&case);
+                        let (theirs, grey) = jpeg_decoder_scaled(&bytes, eighths);
+                        let (mut max_channel, mut max_luma, mut sum) = (0, 0, 0u64);
+                        for (i, pixel) in ours.as_raw().chunks_exact(3).enumerate() {
+                            let other = if grey {
+                                [theirs[i]; 3]
+                            } else {
+                                [0, 1, 2].map(|c| theirs[i * 3 + c])
+                            };
+                            let channel = pixel.iter().zip(other).map(|(a, b)| a.abs_diff(b)).max().unwrap();
+                            max_channel = max_channel.max(channel);
+                            max_luma = max_luma.max((luma(pixel) - luma(&other)).abs());
+                            sum += pixel
+                                .iter()
+                                .zip(other)
+                                .map(|(a, b)| u64::from(a.abs_diff(b)))
+                                .sum::<u64>();
+                        }
+                        assert_eq!(ours.len(), theirs.len() * if grey { 3 } else { 1 }, "{case}");
+                        if full_chroma {
+                            // Fixed-point rounding only: the IDCT and the colour conversion
+                            // each round their own way.
+                            assert!(max_luma <= 2, "{case}: luma differs by {max_luma}");
+                            assert!(max_channel <= 3, "{case}: a channel differs by {max_channel}");
+                        } else {
+                            // Replicated vs interpolated chroma: luma still agrees; colours
+                            // differ at colour edges, which dominate images a few pixels wide.
+                            assert!(max_luma <= 3, "{case}: luma differs by {max_luma}");
+                            if ours.width() >= 20 && ours.height() >= 16 {
+                                let mean = sum as f64 / ours.len() as f64;
+                                assert!(mean < 2.5, "{case}: mean channel difference {mean:.2}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn flat_colour_is_exact() {
         let image = RgbImage::from_pixel(64, 48, Rgb([200, 30, 90]));
@@ -797,9 +1048,43 @@ mod tests {
         assert!(decode_reduced(&no_restarts, &header, 2).is_none());
     }
 
+    /// Appends `length` bits of `code` to a bit string.
+    fn push_bits(out: &mut Vec<bool>, code: u32, length: u32) {
+        out.extend((0..length).rev().map(|bit| code >> bit & 1 == 1));
+    }
+
+    /// Packs bits into bytes, padding with ones and stuffing a zero after each 0xFF.
+    fn stuffed_bytes(bits: &[bool]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for chunk in bits.chunks(8) {
+            let byte = (0..8).fold(0u8, |byte, i| {
+                byte << 1 | u8::from(chunk.get(i).copied().unwrap_or(true))
+            });
+            bytes.push(byte);
+            if byte == 0xFF {
+                bytes.push(0);
+            }
+        }
+        bytes
+    }
+
+    /// The canonical codes (code, length) of a table spec, by symbol index.
+    fn canonical_codes(counts: &[u8; 16]) -> Vec<(u32, u32)> {
+        let mut codes = Vec::new();
+        let mut code = 0u32;
+        for (length, &count) in (1..=16u32).zip(counts) {
+            for _ in 0..count {
+                codes.push((code, length));
+                code += 1;
+            }
+            code <<= 1;
+        }
+        codes
+    }
+
     #[test]
     fn huffman_tables_decode_canonical_codes() {
-        // Lengths: one 2-bit code (symbol 5), two 3-bit codes (symbols 6, 7): 00, 010, 011.
+        // Lengths: one 2-bit code (DC size 5), two 3-bit codes (sizes 6, 7): 00, 010, 011.
         let mut counts = [0u8; 16];
         counts[1] = 1;
         counts[2] = 2;
@@ -807,20 +1092,96 @@ mod tests {
             counts,
             symbols: &[5, 6, 7],
         };
-        let table = Huffman::new(&spec).unwrap();
-        // 00 | 011 | 010 | 1111… (padding)
-        let data = [0b0001_1010, 0xFF, 0x00];
+        let table = Huffman::new(&spec, true).unwrap();
+        // 00 10110 (+22) | 011 0000000 (−127) | 010 111111 (+63) | 1111… (padding)
+        let mut bits = Vec::new();
+        push_bits(&mut bits, 0b00_10110, 7);
+        push_bits(&mut bits, 0b011_0000000, 10);
+        push_bits(&mut bits, 0b010_111111, 9);
+        let data = stuffed_bytes(&bits);
         let mut reader = BitReader::new(&data);
-        assert_eq!(reader.decode(&table), Some(5));
-        assert_eq!(reader.decode(&table), Some(7));
-        assert_eq!(reader.decode(&table), Some(6));
+        for expected in [22, -127, 63] {
+            reader.ensure();
+            let entry = table.entry(reader.bits).unwrap();
+            assert_eq!(reader.take(entry), expected);
+        }
         // An over-subscribed table is refused.
         counts[0] = 3;
-        assert!(Huffman::new(&HuffmanSpec {
-            counts,
-            symbols: &[1, 2, 3, 5, 6, 7]
-        })
+        assert!(Huffman::new(
+            &HuffmanSpec {
+                counts,
+                symbols: &[1, 2, 3, 5, 6, 7]
+            },
+            true
+        )
         .is_none());
+    }
+
+    #[test]
+    fn ac_symbols_of_every_length_decode_through_lookup_and_search() {
+        // Codes of every length from 1 to 16 bits (the longer ones miss the lookup table), with
+        // runs, ZRL, EOB and value sizes up to 10 — including all-ones values, so that the
+        // stream holds stuffed 0xFF bytes.
+        let counts = [0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 2];
+        let symbols: Vec<u8> = vec![
+            0x01, 0x02, 0x00, 0x03, 0x11, 0x0A, 0x21, 0xF0, 0x35, 0x19, 0x47, 0x5A, 0x64, 0x7A, 0x88, 0x91, 0xA3, 0xB9,
+            0xCA,
+        ];
+        assert_eq!(usize::from(counts.iter().sum::<u8>()), symbols.len());
+        let table = Huffman::new(
+            &HuffmanSpec {
+                counts,
+                symbols: &symbols,
+            },
+            false,
+        )
+        .unwrap();
+        let codes = canonical_codes(&counts);
+        let mut state = 7u32;
+        let mut bits = Vec::new();
+        let mut expected = Vec::new();
+        for _ in 0..3000 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let index = (state >> 8) as usize % symbols.len();
+            let (code, length) = codes[index];
+            let (run, size) = (u32::from(symbols[index] >> 4), u32::from(symbols[index] & 15));
+            push_bits(&mut bits, code, length);
+            let raw = if state & 1 == 0 {
+                (1 << size) - 1
+            } else {
+                (state >> 16) & ((1 << size) - 1)
+            };
+            push_bits(&mut bits, raw, size);
+            let advance = match (run, size) {
+                (0, 0) => END_OF_BLOCK,
+                (15, 0) => 16,
+                _ => run + 1,
+            };
+            expected.push((advance, if size == 0 { 0 } else { extend(raw, size) }));
+        }
+        let data = stuffed_bytes(&bits);
+        assert!(data.windows(2).any(|pair| pair == [0xFF, 0]));
+        let mut reader = BitReader::new(&data);
+        for (i, &(advance, value)) in expected.iter().enumerate() {
+            reader.ensure();
+            let entry = table.entry(reader.bits).unwrap();
+            assert_eq!((entry >> ADVANCE_SHIFT) & 0xFF, advance, "symbol {i}");
+            assert_eq!(reader.take(entry), value, "symbol {i}");
+        }
+        // Skipping consumes exactly what taking does.
+        let mut taking = BitReader::new(&data);
+        let mut skipping = BitReader::new(&data);
+        for _ in &expected {
+            taking.ensure();
+            skipping.ensure();
+            let entry = taking.bits;
+            taking.take(table.entry(entry).unwrap());
+            skipping.skip(table.entry(skipping.bits).unwrap());
+            assert_eq!(
+                (taking.bits, taking.count, taking.pos),
+                (skipping.bits, skipping.count, skipping.pos)
+            );
+        }
     }
 
     #[test]

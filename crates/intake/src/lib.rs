@@ -51,9 +51,15 @@
 //!      rounded to 8 bits, grey is replicated, palettes expanded, interlacing undone, and
 //!      alpha composited over white (how the image looks on a white page).
 //!    - The rest of the way is an area-averaging resize in fixed point (see `resize`).
-//! 8. **EXIF orientation** 1–8 is applied to the working copy after downscaling (cheaper),
-//!    so that [`Intake::working`] is upright as a person would see it; [`Intake::width`] and
-//!    [`Intake::height`] are the full-size dimensions after orientation.
+//! 8. **Detail patch**: before the downscale, the centre of the decoded image (half its width
+//!    and half its height, at most [`IntakeLimits::detail_max_side`] per side) is copied out
+//!    as [`Intake::detail`]. Fine periodic texture (a display's pixel grid, moiré) is averaged
+//!    away by the downscale; the screen-photo check reads it here instead. Same decode, no
+//!    second pass over the file.
+//! 9. **EXIF orientation** 1–8 is applied to the working copy after downscaling (cheaper),
+//!    and to the detail patch, so that [`Intake::working`] is upright as a person would see
+//!    it; [`Intake::width`] and [`Intake::height`] are the full-size dimensions after
+//!    orientation.
 //!
 //! A higher-resolution copy (for reading the document) is obtained by calling [`intake`] again
 //! with a larger `working_max_side`.
@@ -123,10 +129,23 @@ pub struct Intake {
     pub orientation: u8,
     /// Upright 8-bit RGB copy, long side at most `working_max_side`.
     pub working: RgbImage,
+    /// Upright centre crop at the decoded resolution (see the crate docs, rule 8).
+    pub detail: Detail,
     /// What the file says about itself.
     pub metadata: Metadata,
     /// Size of the upload in bytes.
     pub byte_len: usize,
+}
+
+/// A centre crop of the photo at the resolution it was decoded at, before the downscale to
+/// the working copy: a 12 MP JPEG decoded at 1/2 scale gives a crop of that 2000 × 1500
+/// image; a photo no larger than the working size gives a crop of the working copy itself.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    /// Upright RGB pixels.
+    pub image: RgbImage,
+    /// Detail pixels per full-size pixel (1.0 when decoded at full size).
+    pub scale: f32,
 }
 
 impl Intake {
@@ -156,6 +175,14 @@ pub fn intake(bytes: &[u8], limits: &IntakeLimits) -> Result<Intake, IntakeError
         ImageFormat::Webp => webp::read(bytes, limits)?,
     };
     let (target_width, target_height) = limits.working_size(decoded.width, decoded.height);
+    let detail = Detail {
+        scale: if decoded.width == 0 {
+            0.0
+        } else {
+            decoded.image.width() as f32 / decoded.width as f32
+        },
+        image: orient::apply(centre_crop(&decoded.image, limits.detail_max_side), orientation),
+    };
     let working = resize::resize_area(decoded.image, target_width, target_height);
     let working = orient::apply(working, orientation);
     let (width, height) = if orient::swaps_axes(orientation) {
@@ -169,7 +196,65 @@ pub fn intake(bytes: &[u8], limits: &IntakeLimits) -> Result<Intake, IntakeError
         height,
         orientation,
         working,
+        detail,
         metadata,
         byte_len: bytes.len(),
     })
+}
+
+/// The middle half of `image` in each direction, at most `max_side` pixels per side (at least
+/// one pixel of a non-empty image).
+fn centre_crop(image: &RgbImage, max_side: u32) -> RgbImage {
+    let (width, height) = image.dimensions();
+    let side = |len: u32| (len / 2).clamp(len.min(1), max_side.max(1).min(len.max(1)));
+    let (crop_width, crop_height) = (side(width), side(height));
+    let (x, y) = (
+        (width - crop_width.min(width)) / 2,
+        (height - crop_height.min(height)) / 2,
+    );
+    // Row by row with slice copies: the generic sub-image copy goes pixel by pixel.
+    let (row_bytes, start, end) = (width as usize * 3, x as usize * 3, (x + crop_width) as usize * 3);
+    let mut pixels = Vec::with_capacity(crop_width as usize * crop_height as usize * 3);
+    for row in image
+        .as_raw()
+        .chunks_exact(row_bytes.max(1))
+        .skip(y as usize)
+        .take(crop_height as usize)
+    {
+        pixels.extend_from_slice(row.get(start..end).unwrap_or_default());
+    }
+    RgbImage::from_raw(crop_width, crop_height, pixels).unwrap_or_else(|| RgbImage::new(crop_width, crop_height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    #[test]
+    fn centre_crop_takes_the_middle_half_capped() {
+        let image = RgbImage::from_fn(400, 200, |x, y| Rgb([(x / 2) as u8, y as u8, 0]));
+        let crop = centre_crop(&image, 1024);
+        assert_eq!(crop.dimensions(), (200, 100));
+        assert_eq!(crop.get_pixel(0, 0), image.get_pixel(100, 50));
+        let capped = centre_crop(&image, 64);
+        assert_eq!(capped.dimensions(), (64, 64));
+        assert_eq!(capped.get_pixel(0, 0), image.get_pixel(168, 68));
+        assert_eq!(centre_crop(&RgbImage::new(1, 1), 1024).dimensions(), (1, 1));
+        assert_eq!(centre_crop(&RgbImage::new(0, 5), 1024).dimensions(), (0, 2));
+    }
+
+    #[test]
+    fn the_detail_patch_keeps_the_decoded_resolution_upright() {
+        // A 3000×2000 JPEG is decoded at 1/2 scale (1500×1000); its centre half is 750×500.
+        let image = RgbImage::from_fn(3000, 2000, |x, y| Rgb([(x % 7 * 30) as u8, (y % 5 * 40) as u8, 128]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&image)
+            .unwrap();
+        let taken = intake(&jpeg, &IntakeLimits::default()).unwrap();
+        assert_eq!(taken.working.dimensions(), (1280, 853));
+        assert_eq!(taken.detail.image.dimensions(), (750, 500));
+        assert!((taken.detail.scale - 0.5).abs() < 1e-6);
+    }
 }

@@ -25,6 +25,10 @@ pub struct IntakeLimits {
     /// that needs more detail (reading the document) calls [`crate::intake`] again with a
     /// larger value: that is how a higher-resolution copy is obtained.
     pub working_max_side: u32,
+    /// Longest side of [`crate::Intake::detail`], the centre crop kept at the decoded
+    /// resolution (before the downscale to the working copy). Default 1024: enough
+    /// display-pixel periods for the screen-photo check, small enough to cost ~1 ms.
+    pub detail_max_side: u32,
 }
 
 impl Default for IntakeLimits {
@@ -35,6 +39,7 @@ impl Default for IntakeLimits {
             max_dimension: 20_000,
             max_decoded_bytes: 512 * 1024 * 1024,
             working_max_side: 1280,
+            detail_max_side: 1024,
         }
     }
 }

@@ -110,3 +110,63 @@ fn a_broken_config_file_is_an_error_naming_the_key() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("max_glare"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The report minus what legitimately varies run to run (timings) and with
+/// scores rounded to what a reader compares, so that a snapshot shows a
+/// change in any reason, message, threshold or corner.
+fn stable_report(report: &serde_json::Value) -> serde_json::Value {
+    let round = |v: &serde_json::Value, places: i32| {
+        v.as_f64().map_or(serde_json::Value::Null, |x| {
+            serde_json::json!((x * 10f64.powi(places)).round() / 10f64.powi(places))
+        })
+    };
+    let reasons: Vec<serde_json::Value> = report["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "code": r["code"],
+                "score": round(&r["score"], 2),
+                "threshold": r["threshold"],
+            })
+        })
+        .collect();
+    let corners: Vec<serde_json::Value> = report["document"]["corners"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .map(|p| serde_json::json!([round(&p[0], 0), round(&p[1], 0)]))
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "ok": report["ok"],
+        "reasons": reasons,
+        "corners": corners,
+        "image": report["image"],
+    })
+}
+
+#[test]
+fn glare_report_snapshot() {
+    let bytes = sample("DOC_GLARE");
+    let report = json(&precheck(&["--json"], &bytes));
+    insta::assert_json_snapshot!("precheck_glare_json", stable_report(&report));
+    let text = String::from_utf8(precheck(&[], &bytes).stdout).unwrap();
+    let text: String = text
+        .lines()
+        .map(|line| match line.find(", checked in ") {
+            Some(at) => format!("{}, checked in [ms])", &line[..at]),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("precheck_glare_text", text);
+}
+
+#[test]
+fn clean_report_snapshot() {
+    let report = json(&precheck(&["--json"], &sample("clean")));
+    insta::assert_json_snapshot!("precheck_clean_json", stable_report(&report));
+}

@@ -5,7 +5,7 @@ use crate::config::PrecheckConfig;
 use crate::reasons::ReasonCode;
 use crate::report::{Bound, CheckOutcome};
 use openkyc_docdetect::Document;
-use openkyc_quality::{Exposure, Measurements};
+use openkyc_quality::{Exposure, Measurements, ScreenPattern};
 
 /// What the earlier stages found, in the terms the checks need.
 pub(crate) struct Findings<'a> {
@@ -19,6 +19,9 @@ pub(crate) struct Findings<'a> {
     pub measurements: Option<&'a Measurements>,
     /// Exposure of the whole photo, used when there is no document.
     pub photo_exposure: Option<&'a Exposure>,
+    /// Screen-photo signs on the photo's detail patch (measured whether or
+    /// not a document was found).
+    pub screen: &'a ScreenPattern,
     /// Metadata scores with their explanations.
     pub edited: (f32, String),
     /// Screenshot score and explanation.
@@ -241,23 +244,16 @@ fn pixel_checks(findings: &Findings<'_>, config: &PrecheckConfig) -> Vec<CheckOu
             ));
         }
     }
-    checks.push(match findings.measurements {
-        Some(m) => outcome(
-            ReasonCode::DocScreenPhoto,
-            m.screen.score,
-            q.max_screen_score,
-            Bound::Max,
-            format!(
-                "screen pattern score {:.2} (spectral peaks {:.2}, colour banding {:.2})",
-                m.screen.score, m.screen.peak_ratio, m.screen.chroma_banding
-            ),
+    let screen = findings.screen;
+    checks.push(outcome(
+        ReasonCode::DocScreenPhoto,
+        screen.score,
+        q.max_screen_score,
+        Bound::Max,
+        format!(
+            "screen pattern score {:.2} (spectral peaks {:.2}, colour banding {:.2})",
+            screen.score, screen.peak_ratio, screen.chroma_banding
         ),
-        None => not_run(
-            ReasonCode::DocScreenPhoto,
-            q.max_screen_score,
-            Bound::Max,
-            "no document found",
-        ),
-    });
+    ));
     checks
 }

@@ -4,8 +4,11 @@
 //! One pass, each stage once: [`openkyc_intake`] sniffs, limits, decodes and
 //! orients the upload into one downscaled working copy; [`openkyc_docdetect`]
 //! finds the document's quadrilateral and rectifies it; [`openkyc_quality`]
-//! measures sharpness, glare, exposure and screen patterns on the rectified
-//! document; metadata is read for editing software and screenshot traits.
+//! measures sharpness, glare and exposure on the rectified document, and the
+//! screen pattern on the intake's detail patch (the centre of the photo at the
+//! resolution it was decoded at, where a display's pixel grid survives: the
+//! downscaled working copy averages it away); metadata is read for editing
+//! software and screenshot traits.
 //! Each measurement is compared with one threshold from [`PrecheckConfig`]
 //! (the shipped `config/precheck.toml`), giving a [`CheckOutcome`]; failed
 //! checks become [`Reason`]s with stable [`ReasonCode`]s, and the
@@ -74,7 +77,12 @@ pub fn precheck(bytes: &[u8], side: Side, config: &PrecheckConfig) -> Result<Pre
     timings.rectify = elapsed_ms(stage);
 
     let stage = Instant::now();
-    let measurements = rectified.as_ref().map(openkyc_quality::measure);
+    // The screen pattern needs no document: it is measured on the detail
+    // patch whether or not one was found.
+    let screen = openkyc_quality::measure_screen_pattern_native(&intake.detail.image);
+    let measurements = rectified
+        .as_ref()
+        .map(|document| openkyc_quality::measure_with_screen(document, screen));
     let photo_exposure = match measurements {
         Some(_) => None,
         None => Some(openkyc_quality::measure_exposure(&intake.working)),
@@ -88,6 +96,7 @@ pub fn precheck(bytes: &[u8], side: Side, config: &PrecheckConfig) -> Result<Pre
         original_per_working,
         measurements: measurements.as_ref(),
         photo_exposure: photo_exposure.as_ref(),
+        screen: &screen,
         edited: metadata::edited_score(&intake, &config.metadata),
         screenshot: metadata::screenshot_score(&intake, &config.metadata),
     };

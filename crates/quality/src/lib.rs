@@ -62,7 +62,7 @@ pub use analysis::{AnalysisImage, ANALYSIS_AREA, MAX_ANALYSIS_SIDE, MAX_UPSCALE}
 pub use exposure::{exposure, Exposure, CLIPPED_BRIGHT_MIN, CLIPPED_DARK_MAX};
 pub use glare::{glare, Glare, GlareRegion, RelativeBox};
 pub use noise::{noise, Noise};
-pub use screen::{screen_pattern, ScreenPattern};
+pub use screen::{screen_pattern, screen_pattern_native, ScreenPattern};
 pub use sharpness::{sharpness, Sharpness};
 
 use image::RgbImage;
@@ -135,4 +135,30 @@ pub fn measure_exposure(document: &RgbImage) -> Exposure {
 #[must_use]
 pub fn measure_screen_pattern(document: &RgbImage) -> ScreenPattern {
     screen_pattern(&AnalysisImage::from_rgb(document))
+}
+
+/// Screen-photo signs on a patch at its own resolution (no resampling): the way to measure
+/// them on a photo, whose display-pixel grid a resampled copy would average away. Give it
+/// the highest-resolution pixels at hand, e.g. the intake's detail patch.
+#[must_use]
+pub fn measure_screen_pattern_native(patch: &RgbImage) -> ScreenPattern {
+    screen_pattern_native(patch)
+}
+
+/// [`measure`] without the screen-photo measurement, which the caller made
+/// already (see [`measure_screen_pattern_native`]) and passes in.
+#[must_use]
+pub fn measure_with_screen(document: &RgbImage, screen: ScreenPattern) -> Measurements {
+    let image = AnalysisImage::from_rgb(document);
+    Measurements {
+        analysis_size: [
+            u32::try_from(image.width()).unwrap_or(0),
+            u32::try_from(image.height()).unwrap_or(0),
+        ],
+        sharpness: sharpness(&image),
+        glare: glare(&image),
+        exposure: exposure(&image),
+        screen,
+        noise: noise(document),
+    }
 }

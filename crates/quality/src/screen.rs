@@ -2,14 +2,22 @@
 //! display and photographed.
 //!
 //! # Algorithm
-//! Welch-averaged power spectra over tiles of the analysis image: 256 × 256
-//! (or the largest power of two that fits, at least 32), `⌈w/256⌉ × ⌈h/256⌉`
-//! of them (at most 4 × 4) spread evenly to cover it — 3 × 2 for a card —,
-//! each with a 2-D Hann window and its window-weighted mean removed so that
-//! nothing sits at DC. Two luma tiles share one complex FFT. Two spectra:
+//! Measured on pixels that were never resampled: [`screen_pattern_native`]
+//! on the intake's detail patch (the centre of the photo at its decoded
+//! resolution). A display's pixel pitch is a few camera pixels, and any
+//! downscale averages it away ([`screen_pattern`] on the analysis image
+//! remains for callers that only have that).
 //!
-//! * **luma** `P(k)`, ignoring frequencies within 4 bins of DC (periods over
-//!   64 px: illumination, layout): `peak_ratio` is the largest *isolated*
+//! Spectra over tiles of 128 × 128 (or the largest power of two that fits,
+//! at least 32), `⌈w/128⌉ × ⌈h/128⌉` of them (at most 4 × 4) spread evenly
+//! over the image, each with a 2-D Hann window and its window-weighted mean
+//! removed so that nothing sits at DC. Small tiles, many of them: the
+//! per-tile figure below is a median, which wants many tiles, and the
+//! display's pattern is fine enough for 128 bins. Two luma tiles share one
+//! complex FFT. Two spectra:
+//!
+//! * **luma** `P(k)` (summed over the tiles), ignoring frequencies within 4
+//!   bins of DC (periods over 32 px: illumination, layout): `peak_ratio` is the largest *isolated*
 //!   spectral peak: over local maxima of the 3 × 3-summed spectrum `P₃`, the largest
 //!   `P₃(k) / max P₃(k + 4·d)` over the 8 directions `d` (axes and
 //!   diagonals). A ridge (text lines, the MRZ's character pitch, the
@@ -25,44 +33,52 @@
 //!   they go (red → green → blue → red), putting energy at `+k` only.
 //!   `chroma_banding` is the strongest such one-sided peak,
 //!   `max_k (C₃(k) − C₃(−k))`, as a fraction of the chroma power in the
-//!   band (plus a floor equal to a 1-grey-level chroma ripple, so that a
-//!   grey document's rounding noise cannot dominate). In `[0, 1]`. The band
-//!   starts 8 bins from DC (periods under 32 px): slower hue changes are
-//!   the card's colour layout and iris printing, which turn the hue too.
+//!   band (plus a floor equal to a 2-grey-level chroma ripple, so that the
+//!   chance imbalance of a grey document's noise and JPEG rounding cannot
+//!   dominate), computed per tile: the figure is the lower median over the
+//!   tiles, because a display's pattern covers the whole screen while a
+//!   hue-rotating detail of print (lateral chromatic aberration on fine
+//!   periodic print, a hologram) sits in a few of them. In `[0, 1]`. The
+//!   band starts 8 bins from DC (periods under 16 px): slower hue changes
+//!   are the card's colour layout and iris printing, which turn the hue too.
 //!
 //! `score = chroma_banding · (1 + log10 peak_ratio)`: the hue-rotating peak
 //! is the evidence (print gives about 0), the luma peak's prominence
-//! amplifies it when the display grid is visible too. Measured: the
-//! synthetic printed card (guilloche, text, MRZ, photo; also blurred, noisy,
-//! dark, with glare, or printed as a CMY halftone, whose luma peak ratio is
-//! over 200) scores at most 0.05; the 31 specimen scans of the shared
-//! fixtures at most 0.08; the simulated screen photos 1.0–2.1.
+//! amplifies it when the display grid is visible too. Measured with
+//! [`screen_pattern_native`] on the precheck's detail patch (seeds 1 and 7 of
+//! `openkyc-synth`, 80 clean photos and 40 screen photos each): clean photos
+//! at most 0.06; screen photos mostly 0.3–2.6 (lowest 0.08) when a display
+//! pixel spans at least 3/4 of a camera pixel, lower (down to 0.02) for
+//! finer pitches, whose grid the sensor averages away; the 31 real specimen scans of the shared
+//! fixtures (small web images with colourful security print) at most 0.18.
 //!
 //! Known confounders: holographic overlays (rainbow diffraction) and strong
 //! lateral chromatic aberration on periodic print such as the MRZ.
 
-use crate::analysis::AnalysisImage;
+use crate::analysis::{AnalysisImage, LUMA_WEIGHTS};
+use image::RgbImage;
 use rustfft::num_complex::Complex32;
 use rustfft::{Fft, FftPlanner};
 use serde::Serialize;
 use std::sync::Arc;
 
 /// Largest tile side; smaller images use the largest power of two that fits.
-const MAX_TILE: usize = 256;
+const MAX_TILE: usize = 128;
 const MIN_TILE: usize = 32;
 /// At most this many tiles along each axis.
 const MAX_TILES_PER_AXIS: usize = 4;
-/// Luma frequencies within this many bins of DC are ignored (for a 256
-/// tile: periods over 64 px, the illumination and the document's layout).
+/// Luma frequencies within this many bins of DC are ignored (for a 128
+/// tile: periods over 32 px, the illumination and the document's layout).
 const LUMA_CORE_RADIUS: f32 = 4.0;
-/// Chroma frequencies within this many bins of DC are ignored (periods over
-/// 32 px): a card's colour layout, and iris (rainbow) printing, whose hue
+/// Chroma frequencies within this many bins of DC are ignored (for a 128
+/// tile: periods over 16 px): a card's colour layout, and iris (rainbow) printing, whose hue
 /// turns slowly across the card, live there.
 const CHROMA_CORE_RADIUS: f32 = 8.0;
 /// Distance, in bins, of the ring that tests a peak's isolation.
 const RING: i64 = 4;
-/// Chroma ripple (grey levels, RMS) below which chroma is treated as noise.
-const CHROMA_FLOOR: f32 = 1.0;
+/// Chroma ripple (grey levels, RMS, per tile) below which chroma is treated
+/// as noise.
+const CHROMA_FLOOR: f32 = 2.0;
 
 /// Signs of a photographed display (`DOC_SCREEN_PHOTO`).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -83,13 +99,32 @@ pub struct ScreenPattern {
 /// Measures screen-photo signs on the analysis image.
 #[must_use]
 pub fn screen_pattern(image: &AnalysisImage) -> ScreenPattern {
-    let Some(layout) = TileLayout::new(image.width(), image.height()) else {
+    measure(Source::Planes(image))
+}
+
+/// Measures screen-photo signs on an image at its own resolution, without
+/// resampling it (which would average a display's pixel grid away). At most
+/// 4 × 4 tiles are read, so the work is bounded whatever the size.
+#[must_use]
+pub fn screen_pattern_native(image: &RgbImage) -> ScreenPattern {
+    measure(Source::Rgb(image))
+}
+
+fn measure(source: Source<'_>) -> ScreenPattern {
+    let Some(layout) = TileLayout::new(source.width(), source.height()) else {
         return ScreenPattern::default();
     };
-    let spectra = Spectra::accumulate(image, &layout);
+    let spectra = Spectra::accumulate(source, &layout);
     let peak_ratio = isolated_peak_ratio(&spectra.luma, layout.tile);
-    let floor = spectra.chroma_floor(layout.tiles(), CHROMA_FLOOR);
-    let chroma_banding = one_sided_peak_fraction(&spectra.chroma, layout.tile, floor);
+    let mut per_tile = spectra.chroma_banding;
+    per_tile.sort_by(f32::total_cmp);
+    // The lower median: a display's pattern covers the whole screen, while a
+    // hue-rotating detail of print (lateral chromatic aberration on fine
+    // periodic print, a hologram) sits in a few tiles.
+    let chroma_banding = per_tile
+        .get(per_tile.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0.0);
     let score = chroma_banding * (1.0 + peak_ratio.max(1.0).log10());
     ScreenPattern {
         peak_ratio,
@@ -140,109 +175,161 @@ fn positions(len: usize, tile: usize) -> Vec<usize> {
 /// operation below is symmetric in the axes).
 struct Spectra {
     luma: Vec<f32>,
-    chroma: Vec<f32>,
-    window_energy: f32,
+    /// Each tile's one-sided chroma peak fraction (see [`one_sided_peak_fraction`]).
+    chroma_banding: Vec<f32>,
 }
 
 impl Spectra {
-    fn accumulate(image: &AnalysisImage, layout: &TileLayout) -> Self {
+    fn accumulate(source: Source<'_>, layout: &TileLayout) -> Self {
         let t = layout.tile;
         let window: Vec<f32> = (0..t)
             .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / t as f32).cos())
             .collect();
-        let mut work = FftWork::new(t);
         let mut spectra = Self {
             luma: vec![0.0; t * t],
-            chroma: vec![0.0; t * t],
-            window_energy: window.iter().map(|w| w * w).sum::<f32>().powi(2),
+            chroma_banding: Vec::with_capacity(layout.tiles()),
         };
+        let window_energy = window.iter().map(|w| w * w).sum::<f32>().powi(2);
         let origins: Vec<(usize, usize)> = layout
             .ys
             .iter()
             .flat_map(|&y0| layout.xs.iter().map(move |&x0| (x0, y0)))
             .collect();
-        let tile = |(x0, y0): (usize, usize)| Tile {
-            width: image.width(),
-            x0,
-            y0,
+        let tile = Tile {
             size: t,
             window: &window,
         };
-        // Luma is real, so two tiles share one complex FFT (one in the real
-        // part, one in the imaginary part) and are separated afterwards.
-        for pair in origins.chunks(2) {
-            work.buffer.fill(Complex32::default());
-            for (&origin, imaginary) in pair.iter().zip([false, true]) {
-                tile(origin).fill(&mut work.buffer, image.luma(), imaginary);
+        let band = Plane { t }.band_mask(CHROMA_CORE_RADIUS);
+        let floor = chroma_floor(t, window_energy, CHROMA_FLOOR);
+        let (mut luma_work, mut chroma_work) = (FftWork::new(t), FftWork::new(t));
+        let mut planes = TilePlanes::default();
+        let mut scratch = OneSidedScratch::default();
+        for (i, &origin) in origins.iter().enumerate() {
+            source.read_tile(origin, t, &mut planes);
+            // Chroma is one complex signal per tile: (B − Y) + i (R − Y).
+            tile.fill(&mut chroma_work.buffer, &planes.blue_difference, false);
+            tile.fill(&mut chroma_work.buffer, &planes.red_difference, true);
+            chroma_work.transform();
+            scratch.power.clear();
+            scratch.power.extend(chroma_work.spectrum.iter().map(|z| z.norm_sqr()));
+            spectra
+                .chroma_banding
+                .push(one_sided_peak_fraction(t, &band, floor, &mut scratch));
+            // Luma is real, so two tiles share one complex FFT (one in the
+            // real part, one in the imaginary part), separated afterwards.
+            let imaginary = i % 2 == 1;
+            if !imaginary {
+                luma_work.buffer.fill(Complex32::default());
             }
-            work.transform();
-            work.split_real_pair_into(&mut spectra.luma);
-        }
-        // Chroma is one complex signal per tile: (B − Y) + i (R − Y).
-        let minus_luma = |plane: &[f32]| -> Vec<f32> { plane.iter().zip(image.luma()).map(|(c, y)| c - y).collect() };
-        let (blue_difference, red_difference) = (minus_luma(image.blue()), minus_luma(image.red()));
-        for &origin in &origins {
-            tile(origin).fill(&mut work.buffer, &blue_difference, false);
-            tile(origin).fill(&mut work.buffer, &red_difference, true);
-            work.transform();
-            for (p, z) in spectra.chroma.iter_mut().zip(&work.spectrum) {
-                *p += z.norm_sqr();
+            tile.fill(&mut luma_work.buffer, &planes.luma, imaginary);
+            if imaginary || i + 1 == origins.len() {
+                luma_work.transform();
+                luma_work.split_real_pair_into(&mut spectra.luma);
             }
         }
         spectra
     }
+}
 
-    /// Power that a chroma ripple of `rms` grey levels would put in the
-    /// spectra summed over `tiles` (Parseval: `T² · Σ w² · rms²` per tile).
-    fn chroma_floor(&self, tiles: usize, rms: f32) -> f32 {
-        let t2 = self.chroma.len() as f32;
-        tiles as f32 * t2 * self.window_energy * rms * rms
+/// Power that a chroma ripple of `rms` grey levels puts in one tile's
+/// spectrum (Parseval: `T² · Σ w² · rms²`).
+fn chroma_floor(t: usize, window_energy: f32, rms: f32) -> f32 {
+    (t * t) as f32 * window_energy * rms * rms
+}
+
+/// Where the tiles' pixels come from: the analysis image's planes, or 8-bit
+/// RGB read directly (no `f32` copy of a large image).
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Planes(&'a AnalysisImage),
+    Rgb(&'a RgbImage),
+}
+
+/// One tile's luma and colour differences, row-major, `t × t` each.
+#[derive(Default)]
+struct TilePlanes {
+    luma: Vec<f32>,
+    blue_difference: Vec<f32>,
+    red_difference: Vec<f32>,
+}
+
+impl Source<'_> {
+    fn width(&self) -> usize {
+        match self {
+            Source::Planes(image) => image.width(),
+            Source::Rgb(image) => image.width() as usize,
+        }
+    }
+
+    fn height(&self) -> usize {
+        match self {
+            Source::Planes(image) => image.height(),
+            Source::Rgb(image) => image.height() as usize,
+        }
+    }
+
+    /// Reads the `t × t` tile at `(x0, y0)` into `out` (zeros for any part
+    /// outside the image, which the layout never asks for).
+    fn read_tile(&self, (x0, y0): (usize, usize), t: usize, out: &mut TilePlanes) {
+        for plane in [&mut out.luma, &mut out.blue_difference, &mut out.red_difference] {
+            plane.clear();
+        }
+        let width = self.width();
+        for y in y0..y0 + t {
+            let start = y * width + x0;
+            match self {
+                Source::Planes(image) => {
+                    let row = |p: &[f32]| p.get(start..start + t).unwrap_or_default().to_owned();
+                    let (luma, blue, red) = (row(image.luma()), row(image.blue()), row(image.red()));
+                    out.luma.extend_from_slice(&luma);
+                    out.blue_difference.extend(blue.iter().zip(&luma).map(|(c, y)| c - y));
+                    out.red_difference.extend(red.iter().zip(&luma).map(|(c, y)| c - y));
+                }
+                Source::Rgb(image) => {
+                    let row = image.as_raw().get(start * 3..(start + t) * 3).unwrap_or_default();
+                    for px in row.chunks_exact(3) {
+                        let (r, g, b) = (f32::from(px[0]), f32::from(px[1]), f32::from(px[2]));
+                        let luma = LUMA_WEIGHTS[0] * r + LUMA_WEIGHTS[1] * g + LUMA_WEIGHTS[2] * b;
+                        out.luma.push(luma);
+                        out.blue_difference.push(b - luma);
+                        out.red_difference.push(r - luma);
+                    }
+                }
+            }
+            for plane in [&mut out.luma, &mut out.blue_difference, &mut out.red_difference] {
+                plane.resize((y - y0 + 1) * t, 0.0);
+            }
+        }
     }
 }
 
 struct Tile<'a> {
-    width: usize,
-    x0: usize,
-    y0: usize,
     size: usize,
     window: &'a [f32],
 }
 
 impl Tile<'_> {
-    /// The tile's part of row `dy` of `plane`.
-    fn row<'p>(&self, plane: &'p [f32], dy: usize) -> &'p [f32] {
-        let start = (self.y0 + dy) * self.width + self.x0;
-        plane.get(start..start + self.size).unwrap_or_default()
-    }
-
-    /// Window-weighted mean of the tile of `plane`.
-    fn weighted_mean(&self, plane: &[f32]) -> f32 {
-        let mut sum = 0.0f32;
-        for (dy, &wy) in self.window.iter().enumerate() {
-            let row: f32 = self.row(plane, dy).iter().zip(self.window).map(|(v, w)| v * w).sum();
-            sum += wy * row;
+    /// Writes `values` (a `t × t` tile), minus its window-weighted mean,
+    /// times the 2-D Hann window, into the real (`imaginary == false`) or
+    /// imaginary part of `buffer`.
+    fn fill(&self, buffer: &mut [Complex32], values: &[f32], imaginary: bool) {
+        let t = self.size;
+        let mut weighted = 0.0f32;
+        for (row, &wy) in values.chunks_exact(t).zip(self.window) {
+            weighted += wy * row.iter().zip(self.window).map(|(v, w)| v * w).sum::<f32>();
         }
         let total: f32 = self.window.iter().sum();
-        if total > 0.0 {
-            sum / (total * total)
-        } else {
-            0.0
-        }
-    }
-
-    /// Writes the tile of `plane`, minus its window-weighted mean, times the
-    /// 2-D Hann window, into the real (`imaginary == false`) or imaginary
-    /// part of `buffer`.
-    fn fill(&self, buffer: &mut [Complex32], plane: &[f32], imaginary: bool) {
-        let mean = self.weighted_mean(plane);
-        for (dy, (out, &wy)) in buffer.chunks_exact_mut(self.size).zip(self.window).enumerate() {
-            for ((o, &v), &wx) in out.iter_mut().zip(self.row(plane, dy)).zip(self.window) {
-                let value = (v - mean) * (wx * wy);
-                if imaginary {
-                    o.im = value;
-                } else {
-                    o.re = value;
-                }
+        let mean = if total > 0.0 { weighted / (total * total) } else { 0.0 };
+        for ((out, row), &wy) in buffer.chunks_exact_mut(t).zip(values.chunks_exact(t)).zip(self.window) {
+            let windowed = out
+                .iter_mut()
+                .zip(row)
+                .zip(self.window)
+                .map(|((o, &v), &wx)| (o, (v - mean) * (wx * wy)));
+            if imaginary {
+                windowed.for_each(|(o, value)| o.im = value);
+            } else {
+                windowed.for_each(|(o, value)| o.re = value);
             }
         }
     }
@@ -330,36 +417,60 @@ impl Plane {
         ((a & mask) * self.t as i64 + (b & mask)) as usize
     }
 
-    /// Outside the core of `radius` bins (scaled from a 256 tile; at least 2).
+    /// Outside the core of `radius` bins (scaled from a `MAX_TILE` tile; at least 2).
     fn in_band(self, a: i64, b: i64, radius: f32) -> bool {
         let core = (radius * self.t as f32 / MAX_TILE as f32).max(2.0);
         ((a * a + b * b) as f32) > core * core
     }
 
-    /// 3 × 3 circular box sum, separably.
+    /// 3 × 3 circular box sum, separably (neighbours wrap around).
     fn box3(self, power: &[f32]) -> Vec<f32> {
-        let t = self.t;
-        let mut rows = vec![0.0f32; power.len()];
-        for (src, dst) in power.chunks_exact(t).zip(rows.chunks_exact_mut(t)) {
-            for (b, d) in dst.iter_mut().enumerate() {
-                let left = src.get((b + t - 1) % t).copied().unwrap_or(0.0);
-                let right = src.get((b + 1) % t).copied().unwrap_or(0.0);
-                *d = left + src.get(b).copied().unwrap_or(0.0) + right;
-            }
-        }
-        let mut out = vec![0.0f32; power.len()];
-        for (a, dst) in out.chunks_exact_mut(t).enumerate() {
-            for k in [t - 1, 0, 1] {
-                let row = (a + k) % t;
-                let Some(src) = rows.get(row * t..(row + 1) * t) else {
-                    continue;
-                };
-                for (d, s) in dst.iter_mut().zip(src) {
-                    *d += s;
-                }
-            }
-        }
+        let (mut rows, mut out) = (Vec::new(), Vec::new());
+        self.box3_into(power, &mut rows, &mut out);
         out
+    }
+
+    /// [`Plane::box3`] into `out`, with `rows` as scratch (both reused across calls).
+    fn box3_into(self, power: &[f32], rows: &mut Vec<f32>, out: &mut Vec<f32>) {
+        let t = self.t;
+        out.clear();
+        if t < 3 || power.len() != t * t {
+            out.extend_from_slice(power);
+            return;
+        }
+        rows.clear();
+        rows.resize(power.len(), 0.0);
+        for (src, dst) in power.chunks_exact(t).zip(rows.chunks_exact_mut(t)) {
+            for b in 1..t - 1 {
+                dst[b] = src[b - 1] + src[b] + src[b + 1];
+            }
+            dst[0] = src[t - 1] + src[0] + src[1];
+            dst[t - 1] = src[t - 2] + src[t - 1] + src[0];
+        }
+        out.resize(power.len(), 0.0);
+        for (a, dst) in out.chunks_exact_mut(t).enumerate() {
+            let (up, down) = ((a + t - 1) % t, (a + 1) % t);
+            let (r0, r1, r2) = (&rows[up * t..][..t], &rows[a * t..][..t], &rows[down * t..][..t]);
+            for (((d, x), y), z) in dst.iter_mut().zip(r0).zip(r1).zip(r2) {
+                *d = x + y + z;
+            }
+        }
+    }
+
+    /// For each bin, whether it lies in the band outside the core of `radius` (see
+    /// [`Plane::in_band`]).
+    fn band_mask(self, radius: f32) -> Vec<bool> {
+        (0..self.t * self.t)
+            .map(|i| self.in_band(self.signed(i / self.t), self.signed(i % self.t), radius))
+            .collect()
+    }
+
+    /// Index of the bin at minus the frequency of bin `i`.
+    fn mirror(self, i: usize) -> usize {
+        // `t` is a power of two: shifts and masks, not divisions (a hot loop).
+        let (shift, mask) = (self.t.trailing_zeros(), self.t - 1);
+        let (a, b) = (i >> shift, i & mask);
+        (((self.t - a) & mask) << shift) | ((self.t - b) & mask)
     }
 }
 
@@ -395,19 +506,31 @@ fn isolated_peak_ratio(power: &[f32], t: usize) -> f32 {
     best
 }
 
-fn one_sided_peak_fraction(power: &[f32], t: usize, floor: f32) -> f32 {
+/// Buffers of [`one_sided_peak_fraction`], reused from tile to tile.
+#[derive(Default)]
+struct OneSidedScratch {
+    /// The tile's chroma power spectrum (input).
+    power: Vec<f32>,
+    rows: Vec<f32>,
+    summed: Vec<f32>,
+}
+
+/// Strongest one-sided peak of the chroma spectrum in `scratch.power` as a
+/// fraction of the band's power (plus `floor`); `band` from
+/// [`Plane::band_mask`] with [`CHROMA_CORE_RADIUS`].
+fn one_sided_peak_fraction(t: usize, band: &[bool], floor: f32, scratch: &mut OneSidedScratch) -> f32 {
     let plane = Plane { t };
-    let summed = plane.box3(power);
-    let at = |a: i64, b: i64| summed.get(plane.index(a, b)).copied().unwrap_or(0.0);
+    plane.box3_into(&scratch.power, &mut scratch.rows, &mut scratch.summed);
+    let summed = &scratch.summed;
     let mut band_power = 0.0f64;
     let mut strongest = 0.0f32;
-    for (i, &p) in power.iter().enumerate() {
-        let (a, b) = (plane.signed(i / t), plane.signed(i % t));
-        if !plane.in_band(a, b, CHROMA_CORE_RADIUS) {
+    for (i, ((&p, &s), &inside)) in scratch.power.iter().zip(summed).zip(band).enumerate() {
+        if !inside {
             continue;
         }
         band_power += f64::from(p);
-        strongest = strongest.max(at(a, b) - at(-a, -b));
+        let opposite = summed.get(plane.mirror(i)).copied().unwrap_or(0.0);
+        strongest = strongest.max(s - opposite);
     }
     (f64::from(strongest) / (band_power + f64::from(floor))).clamp(0.0, 1.0) as f32
 }
@@ -424,7 +547,7 @@ mod tests {
         assert_eq!(positions(256, 256), vec![0]);
         assert_eq!(positions(10_000, 256).len(), MAX_TILES_PER_AXIS);
         let layout = TileLayout::new(506, 506).unwrap();
-        assert_eq!(layout.tile, 256);
+        assert_eq!(layout.tile, MAX_TILE);
         assert!(TileLayout::new(31, 500).is_none());
         assert_eq!(TileLayout::new(100, 500).unwrap().tile, 64);
     }

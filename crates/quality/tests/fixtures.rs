@@ -3,7 +3,7 @@
 //! extremely blurry and not screen photos).
 
 mod common;
-use openkyc_quality::measure;
+use openkyc_quality::{measure_screen_pattern_native, measure_with_screen};
 
 #[test]
 fn specimen_scans_are_sane() {
@@ -38,7 +38,8 @@ fn specimen_scans_are_sane() {
                 continue;
             }
         };
-        let m = measure(&img);
+        // As the precheck does: the screen pattern on pixels never resampled.
+        let m = measure_with_screen(&img, measure_screen_pattern_native(&img));
         eprintln!(
             "{:<44} {:>9} {:>6.3} {:>5.2} {:>4.0} {:>6.4} {:>5.0} {:>5.0} {:>7.1} {:>6.4} {:>6.3} {:>5.2}",
             name.trim_start_matches("arg0s1080_"),

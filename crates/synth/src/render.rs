@@ -21,6 +21,10 @@ use crate::spec::{
 };
 use crate::specimen::load_texture;
 
+/// Camera pixels per display pixel below which a screen photo is labelled
+/// borderline (see `expected_labels`).
+const FINE_DISPLAY_PITCH: f32 = 0.75;
+
 /// The rendered pixels and what was measured on them.
 struct Rendered {
     rgb: Vec<u8>,
@@ -412,12 +416,21 @@ fn derive_labels(
             let top = crate::geometry::distance(s.display_corners[0], s.display_corners[1]);
             let dx = s.display_corners[1][0] - s.display_corners[0][0];
             let dy = s.display_corners[1][1] - s.display_corners[0][1];
+            let camera_px_per_display_px = top / s.display[0].max(1) as f32;
             labels.push(Label {
                 kind: Defect::DocScreenPhoto,
-                severity: Severity::Clear,
+                // A display pixel smaller than ~3/4 of a camera pixel puts its
+                // grid far beyond the sensor's Nyquist limit: the sensor's own
+                // averaging and the optics leave at most a faint moiré, and
+                // whether any survives depends on the angle. Not a clear case.
+                severity: if camera_px_per_display_px < FINE_DISPLAY_PITCH {
+                    Severity::Borderline
+                } else {
+                    Severity::Clear
+                },
                 params: LabelParams::ScreenPhoto {
                     display: s.display,
-                    camera_px_per_display_px: (top / s.display[0].max(1) as f32 * 1000.0).round() / 1000.0,
+                    camera_px_per_display_px: (camera_px_per_display_px * 1000.0).round() / 1000.0,
                     rotation_deg: (dy.atan2(dx).to_degrees() * 100.0).round() / 100.0,
                 },
             });

@@ -189,17 +189,21 @@ const FILL: f32 = (STRIPE_ON.1 - STRIPE_ON.0) * (ROW_ON.1 - ROW_ON.0) / 3.0;
 const INV_FILL: f32 = 1.0 / FILL;
 
 /// Photographs `display` into `frame`: bezel, then the active area sampled
-/// 2×2 per photo pixel (box-filtered, like a sensor pixel) from the sub-pixel structure.
+/// N×N per photo pixel (box-filtered, like a sensor pixel) from the sub-pixel
+/// structure. N grows as the display pixels shrink in the photo, so that each
+/// sub-pixel stripe gets about two samples across: a sensor pixel integrates
+/// all the light falling on it, which turns a grid finer than the sensor's
+/// into coherent moiré; too few point samples would turn it into noise.
 pub(crate) fn photograph_display(frame: &mut Frame, display: &Display) {
     fill_polygon(frame, &display.bezel_corners, [22.0, 22.0, 25.0]);
     let Some(inv) = display.to_photo.inverse() else { return };
     let (dw, dh) = (display.content.width as i64, display.content.height as i64);
     let (_, y0, _, y1) = clamp_box(poly_bbox(&display.corners, 1.0), frame.width, frame.height);
     let w = frame.width;
-    const N: usize = 2;
+    let n = samples_per_axis(display);
     const BLOCK: usize = 16;
     let m = inv.0;
-    let step = 1.0 / N as f64;
+    let step = 1.0 / n as f64;
     // What the panel shows is 8-bit; as bytes it also stays in cache.
     let shown = crate::effects::develop(display.content, 0.0, 0);
     let mut spans = Vec::new();
@@ -213,7 +217,7 @@ pub(crate) fn photograph_display(frame: &mut Frame, display: &Display) {
             acc.resize(x1 - x0, [0.0; 3]);
             inside.clear();
             inside.resize(x1 - x0, 0);
-            for j in 0..N {
+            for j in 0..n {
                 // Along a sub-row the samples are evenly spaced. The map is
                 // evaluated exactly every BLOCK samples and linearly in
                 // between (over a few pixels a mild homography is affine to
@@ -228,7 +232,7 @@ pub(crate) fn photograph_display(frame: &mut Frame, display: &Display) {
                         [-1.0, -1.0]
                     }
                 };
-                let count = (x1 - x0) * N;
+                let count = (x1 - x0) * n;
                 let mut k = 0;
                 while k < count {
                     let end = (k + BLOCK).min(count);
@@ -244,7 +248,7 @@ pub(crate) fn photograph_display(frame: &mut Frame, display: &Display) {
                         if ix < 0 || iy < 0 || ix >= dw || iy >= dh {
                             continue;
                         }
-                        let cell = kk / N;
+                        let cell = kk / n;
                         if let Some(n) = inside.get_mut(cell) {
                             *n += 1;
                         }
@@ -267,20 +271,30 @@ pub(crate) fn photograph_display(frame: &mut Frame, display: &Display) {
                 }
             }
             let row = &mut frame.px[y * w * 3..(y + 1) * w * 3];
-            for (i, (a, &n)) in acc.iter().zip(&inside).enumerate() {
-                if n == 0 {
+            for (i, (a, &hits)) in acc.iter().zip(&inside).enumerate() {
+                if hits == 0 {
                     continue;
                 }
-                let cover = f32::from(n) / (N * N) as f32;
+                let cover = f32::from(hits) / (n * n) as f32;
                 if let Some(p) = row.get_mut((x0 + i) * 3..(x0 + i) * 3 + 3) {
                     for c in 0..3 {
                         // `a` sums the emission over all N² samples; the lit part of the pixel is `cover`.
-                        p[c] = p[c] * (1.0 - cover) + a[c] / (N * N) as f32;
+                        p[c] = p[c] * (1.0 - cover) + a[c] / (n * n) as f32;
                     }
                 }
             }
         }
     }
+}
+
+/// Samples per photo-pixel axis: about six per display pixel (two per
+/// sub-pixel stripe), from the display's mean size in the photo; 2–8.
+fn samples_per_axis(display: &Display) -> usize {
+    let c = &display.corners;
+    let side = |a: Point, b: Point| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+    let photo_width = 0.5 * (side(c[0], c[1]) + side(c[3], c[2]));
+    let camera_px_per_display_px = photo_width / display.content.width.max(1) as f32;
+    (6.0 / camera_px_per_display_px.max(0.1)).ceil().clamp(2.0, 8.0) as usize
 }
 
 /// The display's content: viewer background, the document in `doc_rect`.

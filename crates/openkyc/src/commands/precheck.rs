@@ -122,8 +122,11 @@ fn for_people(report: &PrecheckReport) -> String {
     }
     let _ = write!(
         out,
-        "\n  ({}×{} {:?}, checked in {:.0} ms)",
-        report.image.width, report.image.height, report.image.format, report.timings_ms.total
+        "\n  ({}×{} {}, checked in {:.0} ms)",
+        report.image.width,
+        report.image.height,
+        report.image.format.to_string().to_uppercase(),
+        report.timings_ms.total
     );
     out
 }

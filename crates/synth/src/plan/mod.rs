@@ -448,6 +448,14 @@ impl Planner {
         } else {
             Severity::Clear
         });
+        if kind == Defect::DocScreenPhoto {
+            // How fine the display's pixels came out in the photo decides
+            // whether its moiré is a clear case (see the labels).
+            let labels = crate::render::expected_labels(&spec);
+            if let Some(label) = labels.iter().find(|l| l.kind == kind) {
+                spec.intent_severity = Some(label.severity);
+            }
+        }
         spec.variant = variant.into();
         spec
     }
