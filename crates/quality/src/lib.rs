@@ -100,15 +100,21 @@ pub struct Measurements {
 #[must_use]
 pub fn measure(document: &RgbImage) -> Measurements {
     let image = AnalysisImage::from_rgb(document);
+    let screen = screen_pattern(&image);
+    measure_converted(document, &image, screen)
+}
+
+/// Every measurement but the screen pattern on `image` (the analysis image of `document`).
+fn measure_converted(document: &RgbImage, image: &AnalysisImage, screen: ScreenPattern) -> Measurements {
     Measurements {
         analysis_size: [
             u32::try_from(image.width()).unwrap_or(0),
             u32::try_from(image.height()).unwrap_or(0),
         ],
-        sharpness: sharpness(&image),
-        glare: glare(&image),
-        exposure: exposure(&image),
-        screen: screen_pattern(&image),
+        sharpness: sharpness(image),
+        glare: glare(image),
+        exposure: exposure(image),
+        screen,
         noise: noise(document),
     }
 }
@@ -149,16 +155,5 @@ pub fn measure_screen_pattern_native(patch: &RgbImage) -> ScreenPattern {
 /// already (see [`measure_screen_pattern_native`]) and passes in.
 #[must_use]
 pub fn measure_with_screen(document: &RgbImage, screen: ScreenPattern) -> Measurements {
-    let image = AnalysisImage::from_rgb(document);
-    Measurements {
-        analysis_size: [
-            u32::try_from(image.width()).unwrap_or(0),
-            u32::try_from(image.height()).unwrap_or(0),
-        ],
-        sharpness: sharpness(&image),
-        glare: glare(&image),
-        exposure: exposure(&image),
-        screen,
-        noise: noise(document),
-    }
+    measure_converted(document, &AnalysisImage::from_rgb(document), screen)
 }
