@@ -32,6 +32,7 @@
 pub mod check_digit;
 pub mod codes;
 pub mod compose;
+mod coverage;
 pub mod dates;
 mod error;
 mod input;
@@ -40,6 +41,7 @@ mod parse;
 pub mod repair;
 mod report;
 
+pub use coverage::{CharRange, CheckCoverage};
 pub use error::MrzError;
 pub use input::MAX_INPUT_CHARS;
 pub use layout::{Field, MrzFormat};

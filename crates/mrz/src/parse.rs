@@ -52,18 +52,18 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<MrzReport, MrzError> 
 /// A TD1/TD2 document number longer than nine characters: where its
 /// continuation and its check digit are.
 #[derive(Debug, Clone)]
-struct LongNumber {
+pub(crate) struct LongNumber {
     /// The filler in the usual check-digit position.
     filler: Pos,
     /// The continuation characters in the optional data.
-    continuation: Vec<Pos>,
+    pub(crate) continuation: Vec<Pos>,
     /// The check digit that follows them.
-    digit: Pos,
+    pub(crate) digit: Pos,
     /// The optional-data field the number overflows into.
     optional: Span,
 }
 
-fn find_long_number(layout: &Layout, grid: &Grid) -> Option<LongNumber> {
+pub(crate) fn find_long_number(layout: &Layout, grid: &Grid) -> Option<LongNumber> {
     let slot = layout.long_document_number.as_ref()?;
     let continues = char_at(grid, slot.check_digit) == Some('<')
         && char_at(

@@ -10,6 +10,12 @@
 //! valid parses the one with the smallest total score drop wins (the
 //! highest total score). With no valid parse the top-1 reading is returned
 //! with `valid == false`, so nothing invalid is ever passed off as checked.
+//!
+//! Each character then gets a confidence: its classification margin,
+//! raised where check digits that pass without the search's help cover it
+//! (a single wrong character would have broken them; see
+//! [`Reading::confidence`] and the formula on `combine`). The check-digit
+//! layout comes from [`MrzReport::check_coverage`].
 
 use crate::line::LineCandidates;
 use openkyc_mrz::{parse, MrzReport, ParseOptions};
@@ -47,11 +53,14 @@ pub struct Reading {
     /// Candidates replaced to make the check digits pass.
     pub swaps: Vec<Swap>,
     /// Per line and character, a confidence in 0..1: the chosen symbol's
-    /// correlation margin over the best other candidate, scaled so that a
-    /// margin of 0.1 or more counts as certain. A swapped-in
-    /// candidate gets 0 (the image preferred another symbol; only the check
-    /// digits vouch for it). A heuristic for ranking and review, not a
-    /// probability.
+    /// correlation margin over the best other candidate (a margin of
+    /// [`MARGIN_SCALE`] or more counts as certain; a swapped-in candidate
+    /// gets 0), raised where passing check digits that the search did not
+    /// fit cover the character: `1 − (1 − margin)·Π p_j`, with `p_j` the
+    /// chance that digit `j` would pass anyway, i.e. that another character
+    /// of its run is wrong in a way that cancels (see the module docs). Names
+    /// (no check digit) keep the margin. A heuristic for ranking and
+    /// review, not a probability.
     pub confidence: Vec<Vec<f32>>,
     /// Sum of the chosen candidates' scores.
     pub total_score: f32,
@@ -146,7 +155,7 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
         }
     }
     let mut total_score = 0.0;
-    let confidence = chosen_lines
+    let classifier: Vec<Vec<(f32, Option<char>)>> = chosen_lines
         .iter()
         .zip(lines)
         .map(|(chars, l)| {
@@ -155,13 +164,19 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
                 .zip(&l.positions)
                 .map(|(&c, p)| {
                     let own = p.iter().find(|x| x.ch == c).map_or(0.0, |x| x.score);
-                    let other = p.iter().filter(|x| x.ch != c).map(|x| x.score).fold(-1.0f32, f32::max);
+                    let rival = p
+                        .iter()
+                        .filter(|x| x.ch != c)
+                        .max_by(|a, b| a.score.total_cmp(&b.score));
+                    let other = rival.map_or(-1.0, |x| x.score);
                     total_score += own;
-                    ((own - other) / 0.1).clamp(0.0, 1.0)
+                    let margin = ((own - other) / MARGIN_SCALE).clamp(0.0, 1.0);
+                    (margin, rival.map(|x| x.ch))
                 })
                 .collect()
         })
         .collect();
+    let confidence = combine(&classifier, &chosen_lines, &swaps, &report);
     Some(Reading {
         lines: chosen_lines.iter().map(|l| l.iter().collect()).collect(),
         report,
@@ -169,6 +184,132 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
         confidence,
         total_score,
     })
+}
+
+/// A classification margin (top-1 score minus the best other candidate's)
+/// of this much or more counts as certain.
+pub const MARGIN_SCALE: f32 = 0.1;
+/// The chance that an error whose rival substitution does not cancel
+/// another one still does (a lower-ranked candidate, or a third error):
+/// any value modulo 10, one time in ten.
+pub const CHANCE_MATCH: f32 = 0.1;
+/// Per-character confidence from (a) the classification margin and (b) the
+/// passing check digits that cover the character.
+///
+/// `c` is the margin confidence: `(own − rival) / MARGIN_SCALE`, clamped to
+/// 0..1, where the rival is the best other candidate (0 for a swapped-in
+/// candidate: the image preferred another symbol). `1 − c` is read as the
+/// chance the character is wrong (is its rival) judged by the image alone.
+///
+/// A passing check digit rules out a *single* wrong character in its run
+/// (the covered characters with weights 7, 3, 1, and the digit itself,
+/// weight −1): the weights are prime to 10, so replacing a character by its
+/// rival moves the sum by `w·Δ` with `Δ` the difference of their values
+/// (`0`–`9`, `A`–`Z` = 10–35, `<` = 0), which is 0 modulo 10 only when
+/// `Δ` is (`0`/`<`/`A`, `1`/`B`, …): then no digit can tell them apart and
+/// the character keeps `c`. Otherwise it can be wrong under a passing digit
+/// `j` only if another character `m` of the run is wrong too and cancels
+/// it. OCR errors are correlated (the same `O`-for-`0` twice, at weights 7
+/// and 3, cancels exactly), so where `m`'s rival cancels exactly
+/// (`w_i·Δ_i + w_m·Δ_m ≡ 0`) the chance is `1 − c_m`; any other error at `m`
+/// (a lower candidate, a third error) matches one time in ten
+/// ([`CHANCE_MATCH`]). The digit is fooled with
+///
+/// `p_j = 1 − Π_m (cancels ? c_m : 1 − (1 − c_m)·CHANCE_MATCH)`
+///
+/// and with several such digits (a field digit and the composite) all must
+/// be fooled:
+///
+/// `confidence_i = 1 − (1 − c_i) · Π_j p_j`
+///
+/// Only digits that pass and that the candidate search did not fit count
+/// (a digit made to pass by a swap inside its run is selection, not
+/// independent evidence), so a swapped-in character keeps 0. Characters no
+/// such digit covers (names) keep `c`. A heuristic for thresholding, not a
+/// calibrated probability.
+fn combine(
+    classifier: &[Vec<(f32, Option<char>)>],
+    chosen: &[Vec<char>],
+    swaps: &[Swap],
+    report: &MrzReport,
+) -> Vec<Vec<f32>> {
+    let coverage = report.check_coverage();
+    // Check digits that pass on their own merit.
+    let vouching: Vec<_> = coverage
+        .iter()
+        .zip(&report.checks)
+        .filter(|(cover, result)| result.ok && !swaps.iter().any(|s| cover.contains(s.line, s.column)))
+        .map(|(cover, _)| cover)
+        .collect();
+    let margin_at = |line: usize, column: usize| {
+        classifier
+            .get(line)
+            .and_then(|row| row.get(column))
+            .map_or(0.0, |&(c, _)| c)
+    };
+    // Each vouching digit's run with each character's weight modulo 10:
+    // 7, 3, 1 over the covered characters, and −1 (9) for the digit itself
+    // (the weighted sum minus the digit is 0 modulo 10).
+    let runs: Vec<Vec<((usize, usize), u32)>> = vouching
+        .iter()
+        .map(|v| {
+            v.covers
+                .iter()
+                .flat_map(|r| r.columns.clone().map(move |column| (r.line, column)))
+                .zip([7, 3, 1].into_iter().cycle())
+                .chain(std::iter::once((v.digit, 9)))
+                .collect()
+        })
+        .collect();
+    // How much the weighted sum moves (modulo 10, per unit weight) when the
+    // character at a position is replaced by its rival.
+    let shift_at = |line: usize, column: usize| -> Option<u32> {
+        let (_, rival) = classifier.get(line)?.get(column)?;
+        let own = value_mod_10(*chosen.get(line)?.get(column)?)?;
+        Some((value_mod_10((*rival)?)? + 10 - own) % 10)
+    };
+    classifier
+        .iter()
+        .enumerate()
+        .map(|(li, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(ci, &(c, _))| {
+                    let Some(shift) = shift_at(li, ci).filter(|&d| d != 0) else {
+                        // No rival, or one the check digits cannot tell apart.
+                        return c;
+                    };
+                    let fooled: f32 = runs
+                        .iter()
+                        .filter_map(|run| {
+                            let weight = run.iter().find(|(pos, _)| *pos == (li, ci))?.1;
+                            let all_right: f32 = run
+                                .iter()
+                                .filter(|(pos, _)| *pos != (li, ci))
+                                .map(|&((l, col), w)| {
+                                    let cm = margin_at(l, col);
+                                    let cancels = shift_at(l, col).is_some_and(|d| (weight * shift + w * d) % 10 == 0);
+                                    if cancels {
+                                        cm
+                                    } else {
+                                        1.0 - (1.0 - cm) * CHANCE_MATCH
+                                    }
+                                })
+                                .product();
+                            Some(1.0 - all_right)
+                        })
+                        .product();
+                    1.0 - (1.0 - c) * fooled
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The ICAO check-digit value of a character modulo 10 (`None` outside the
+/// MRZ alphabet, which no check digit can vouch for).
+fn value_mod_10(c: char) -> Option<u32> {
+    openkyc_mrz::check_digit::char_value(c).map(|v| v % 10)
 }
 
 /// Calls `visit` with every subset of `0..alts.len()` of 1..=MAX_SWAPS
@@ -258,6 +399,69 @@ mod tests {
         let r = choose(&[cands(L1), l2], date()).unwrap();
         assert!(!r.report.valid);
         assert!(r.swaps.is_empty());
+    }
+
+    fn uncertain(top: char, rival: char) -> [Candidate; 3] {
+        [
+            Candidate { ch: top, score: 0.80 },
+            Candidate { ch: rival, score: 0.78 },
+            Candidate { ch: 'X', score: 0.1 },
+        ]
+    }
+
+    #[test]
+    fn a_passing_check_digit_raises_confidence_names_keep_the_margin() {
+        let mut l1 = cands(L1);
+        let mut l2 = cands(L2);
+        // Margin 0.02: 0.2 from the image alone.
+        l1.positions[10] = uncertain('S', 'Z');
+        l2.positions[0] = uncertain('L', 'P');
+        let r = choose(&[l1, l2], date()).unwrap();
+        assert!(r.report.valid && r.swaps.is_empty());
+        // A name character: no check digit, the margin stands.
+        assert!((r.confidence[0][10] - 0.2).abs() < 1e-4, "{}", r.confidence[0][10]);
+        // The document number and composite digits both pass and would
+        // both break if `L` were `P`.
+        assert!(r.confidence[1][0] > 0.95, "{}", r.confidence[1][0]);
+    }
+
+    #[test]
+    fn errors_that_would_cancel_keep_confidence_low() {
+        // `L`→`P` and `8`→`C` both add 4; at weights 7 and 3 they cancel
+        // (28 + 12 = 40), so the check digits cannot vouch for either.
+        let mut l2 = cands(L2);
+        l2.positions[0] = uncertain('L', 'P');
+        l2.positions[1] = uncertain('8', 'C');
+        let r = choose(&[cands(L1), l2], date()).unwrap();
+        assert!(r.report.valid);
+        assert!(r.confidence[1][0] < 0.5, "{}", r.confidence[1][0]);
+        // `8`→`D` adds 5: 28 + 15 does not cancel, so each needs a third,
+        // chance error and the digits vouch for both.
+        let mut l2 = cands(L2);
+        l2.positions[0] = uncertain('L', 'P');
+        l2.positions[1] = uncertain('8', 'D');
+        let r = choose(&[cands(L1), l2], date()).unwrap();
+        assert!(r.confidence[1][0] > 0.9, "{}", r.confidence[1][0]);
+        assert!(r.confidence[1][1] > 0.9, "{}", r.confidence[1][1]);
+    }
+
+    #[test]
+    fn look_alikes_of_equal_value_get_no_credit() {
+        // `0` and `<` both count 0: no check digit can tell them apart.
+        let mut l2 = cands(L2);
+        l2.positions[5] = uncertain('0', '<');
+        let r = choose(&[cands(L1), l2], date()).unwrap();
+        assert!((r.confidence[1][5] - 0.2).abs() < 1e-4, "{}", r.confidence[1][5]);
+    }
+
+    #[test]
+    fn swapped_characters_keep_zero() {
+        let mut l2 = cands(L2);
+        l2.positions[3] = uncertain('B', '8');
+        let r = choose(&[cands(L1), l2], date()).unwrap();
+        assert_eq!(r.lines[1], L2);
+        assert_eq!(r.swaps.len(), 1);
+        assert_eq!(r.confidence[1][3], 0.0);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //!    ([`templates`]);
 //! 2. segments a line image by pitch and classifies each cell by normalised
 //!    cross-correlation, keeping the top three candidates per position
-//!    ([`line`]: [`read_line`], and [`read_zone`] for a crop holding the
+//!    ([`line`](mod@line): [`read_line`], and [`read_zone`] for a crop holding the
 //!    whole zone);
 //! 3. chooses the text among the candidates so that the check digits pass,
 //!    parsing with `openkyc-mrz` ([`choose`](mod@choose)).
