@@ -10,22 +10,12 @@
 
 use std::time::{Duration, Instant};
 
-use image::{Rgb, RgbImage};
 use openkyc_intake::{intake, IntakeLimits};
 
-/// Smooth shading, text-like strokes and sensor-like noise from a fixed LCG: compresses like a
-/// photo of a document on a table rather than like a flat card.
-fn photo_like(width: u32, height: u32) -> RgbImage {
-    let mut state: u32 = 0x1234_5678;
-    RgbImage::from_fn(width, height, |x, y| {
-        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        let noise = ((state >> 24) % 9) as i32 - 4;
-        let stroke = (y / 40) % 3 == 0 && (x / 7) % 5 != 0 && (x ^ y) & 8 != 0;
-        let ink = if stroke { -120 } else { 0 };
-        let base = [180 + (x / 100 % 40) as i32, 170 + (y / 80 % 50) as i32, 160];
-        Rgb(base.map(|b| (b + ink + noise).clamp(0, 255) as u8))
-    })
-}
+// The tests' photo-like scene generator, shared rather than copied.
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::photo_like;
 
 /// User + system CPU time of the whole process (Linux), in 10 ms ticks.
 fn process_cpu_ticks() -> Option<u64> {

@@ -602,6 +602,29 @@ pub struct SampleSpec {
 }
 
 impl SampleSpec {
+    /// A spec not yet named: no id, seed, intent or variant (the planner sets
+    /// those once it knows which sample this is).
+    pub(crate) fn unnamed(
+        width: u32,
+        height: u32,
+        document: Option<DocumentSpec>,
+        scene: Scene,
+        encoding: Encoding,
+    ) -> Self {
+        Self {
+            id: String::new(),
+            seed: 0,
+            intent: None,
+            intent_severity: None,
+            variant: String::new(),
+            width,
+            height,
+            document,
+            scene,
+            encoding,
+        }
+    }
+
     /// The same scene at `factor` times the size (a quick preview, or small
     /// test images): the frame, corners, objects, reflections, blur, texture
     /// periods and the photographed display scale; documents, glare (in

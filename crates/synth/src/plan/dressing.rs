@@ -314,25 +314,20 @@ pub(super) fn photo_spec(
 ) -> SampleSpec {
     let scene = photo_scene(d, w, h, Some(&corners), exposure, 1.2..3.0);
     let exif = camera_exif(d, None);
-    SampleSpec {
-        id: String::new(),
-        seed: 0,
-        intent: None,
-        intent_severity: None,
-        variant: String::new(),
-        width: w,
-        height: h,
-        document: Some(DocumentSpec {
+    SampleSpec::unnamed(
+        w,
+        h,
+        Some(DocumentSpec {
             source: doc.source.clone(),
             corners,
         }),
-        scene: Scene::Photo(scene),
-        encoding: Encoding::Jpeg {
+        Scene::Photo(scene),
+        Encoding::Jpeg {
             quality: d.int(88, 95) as u8,
             resave_quality: None,
             exif: Some(exif),
             xmp_creator_tool: None,
             jfif: false,
         },
-    }
+    )
 }

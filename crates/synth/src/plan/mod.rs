@@ -394,21 +394,16 @@ impl Planner {
             blur: None,
             noise_sigma: d.range_f32(0.4, 1.0),
         };
-        SampleSpec {
-            id: String::new(),
-            seed: 0,
-            intent: None,
-            intent_severity: None,
-            variant: String::new(),
-            width: w,
-            height: h,
-            document: Some(DocumentSpec {
+        SampleSpec::unnamed(
+            w,
+            h,
+            Some(DocumentSpec {
                 source: doc.source,
                 corners,
             }),
-            scene: Scene::Photo(scene),
-            encoding: Encoding::Png,
-        }
+            Scene::Photo(scene),
+            Encoding::Png,
+        )
     }
 
     fn defect(&self, seed: u64, kind: Defect, i: usize) -> SampleSpec {
@@ -756,24 +751,19 @@ impl Planner {
             _ => {}
         }
         let exif = camera_exif(d, None);
-        let spec = SampleSpec {
-            id: String::new(),
-            seed: 0,
-            intent: None,
-            intent_severity: None,
-            variant: String::new(),
-            width: w,
-            height: h,
-            document: None,
-            scene: Scene::Photo(scene),
-            encoding: Encoding::Jpeg {
+        let spec = SampleSpec::unnamed(
+            w,
+            h,
+            None,
+            Scene::Photo(scene),
+            Encoding::Jpeg {
                 quality: d.int(88, 95) as u8,
                 resave_quality: None,
                 exif: Some(exif),
                 xmp_creator_tool: None,
                 jfif: false,
             },
-        };
+        );
         (spec, variant)
     }
 
@@ -833,21 +823,16 @@ impl Planner {
             accent: [d.int(0, 80) as u8, d.int(90, 160) as u8, d.int(200, 255) as u8],
             exposure_target: d.range_f32(110.0, 180.0),
         };
-        let spec = SampleSpec {
-            id: String::new(),
-            seed: 0,
-            intent: None,
-            intent_severity: None,
-            variant: String::new(),
-            width: w,
-            height: h,
-            document: Some(DocumentSpec {
+        let spec = SampleSpec::unnamed(
+            w,
+            h,
+            Some(DocumentSpec {
                 source: doc.source,
                 corners,
             }),
-            scene: Scene::Screenshot(ui),
-            encoding: Encoding::Png,
-        };
+            Scene::Screenshot(ui),
+            Encoding::Png,
+        );
         (spec, if phone { "phone" } else { "desktop" })
     }
 
@@ -941,27 +926,22 @@ impl Planner {
             noise_sigma: d.range_f32(1.5, 3.0),
         };
         let exif = camera_exif(d, None);
-        let spec = SampleSpec {
-            id: String::new(),
-            seed: 0,
-            intent: None,
-            intent_severity: None,
-            variant: String::new(),
-            width: w,
-            height: h,
-            document: Some(DocumentSpec {
+        let spec = SampleSpec::unnamed(
+            w,
+            h,
+            Some(DocumentSpec {
                 source: doc.source,
                 corners,
             }),
-            scene: Scene::ScreenPhoto(scene),
-            encoding: Encoding::Jpeg {
+            Scene::ScreenPhoto(scene),
+            Encoding::Jpeg {
                 quality: d.int(88, 95) as u8,
                 resave_quality: None,
                 exif: Some(exif),
                 xmp_creator_tool: None,
                 jfif: false,
             },
-        };
+        );
         (spec, what)
     }
 }
