@@ -3,12 +3,12 @@
 //! and its false-alarm rate on clean ones, with a small ROC table, to
 //! `docs/EVALUATION.md`.
 //!
-//! Usage: `cargo run --release -p openkyc-evaluate -- [--seed N] [--per-kind N] [--out FILE]`
+//! Usage: `cargo run --release -p openkyc-evaluate -- [--seed N] [--per-kind N] [--scale F] [--out FILE]`
 
 use anyhow::Context;
 use clap::Parser;
 use openkyc_precheck::{precheck, Bound, PrecheckConfig, ReasonCode, Side};
-use openkyc_synth::{evaluation_set, render, SampleSpec, Severity};
+use openkyc_synth::{evaluation_set, render, SampleSpec, Scene, Severity};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -32,6 +32,12 @@ struct Args {
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Renders every photo this many times larger, scene and defects alike (labels follow the
+    /// new geometry): 2.5 turns the 1600×1200 photos into 4000×3000, the 12-MP phone photos
+    /// that the intake decodes at reduced scale. 0.01–4. Screenshots are left out of a scaled
+    /// set (a screenshot made larger is no longer one).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
 }
 
 /// One check's result on one sample.
@@ -62,7 +68,16 @@ fn main() -> anyhow::Result<()> {
         Some(path) => PrecheckConfig::from_toml(&std::fs::read_to_string(path)?)?,
         None => PrecheckConfig::shipped()?,
     };
-    let specs = evaluation_set(args.seed, args.per_kind);
+    let mut specs = evaluation_set(args.seed, args.per_kind);
+    if args.scale != 1.0 {
+        // A screenshot made larger is no longer a screenshot (its size is no screen's size):
+        // its label would be wrong, so screenshots are left out of a scaled set.
+        specs = specs
+            .iter()
+            .filter(|spec| !matches!(spec.scene, Scene::Screenshot(_)))
+            .map(|spec| spec.scaled(args.scale))
+            .collect();
+    }
     eprintln!("evaluating {} samples on {} threads", specs.len(), args.threads);
     let started = Instant::now();
     let results = evaluate_all(&specs, &config, args.threads.max(1));
@@ -133,6 +148,12 @@ fn evaluate_one(spec: &SampleSpec, config: &PrecheckConfig) -> Result {
     result
 }
 
+/// The typical photo size of the set at `scale` (most photos are 1600×1200 at scale 1).
+fn photo_class(scale: f32) -> String {
+    let side = |v: f32| (v * scale.clamp(0.01, 4.0)).round();
+    format!("{}×{}", side(1600.0), side(1200.0))
+}
+
 fn rate(hits: usize, total: usize) -> String {
     if total == 0 {
         "–".into()
@@ -154,11 +175,16 @@ fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String 
     let _ = writeln!(out, "# Precheck evaluation\n");
     let _ = writeln!(
         out,
-        "Produced by `cargo run --release -p openkyc-evaluate -- --seed {} --per-kind {}` on the synthetic labelled set of \
+        "Produced by `cargo run --release -p openkyc-evaluate -- --seed {} --per-kind {}{}` on the synthetic labelled set of \
          `openkyc-synth` ({} photos: {} clean, the rest with one labelled defect each, `clear` or `borderline`). \
          Thresholds are those of `config/precheck.toml`.\n",
         args.seed,
         args.per_kind,
+        if args.scale == 1.0 {
+            String::new()
+        } else {
+            format!(" --scale {}", args.scale)
+        },
         results.len(),
         clean.len()
     );
@@ -169,12 +195,29 @@ fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String 
     );
     let unreadable = results.iter().filter(|r| r.unreadable.is_some()).count();
     let _ = writeln!(out, "- Unreadable (intake errors): {unreadable}");
+    if args.scale == 1.0 {
+        let _ = writeln!(
+            out,
+            "- The same kinds of photo at 12 MP (decoded at reduced scale by the intake): \
+             `cargo run --release -p openkyc-evaluate -- --seed {} --per-kind 10 --scale 2.5 --out docs/EVALUATION-12MP.md` \
+             (screenshots left out), in [EVALUATION-12MP.md](EVALUATION-12MP.md).",
+            args.seed
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "- Every photo rendered {}× larger than in [EVALUATION.md](EVALUATION.md); screenshots left out \
+             (a screenshot made larger is no longer one).",
+            args.scale
+        );
+    }
     let mut times: Vec<f64> = results.iter().map(|r| r.millis).filter(|m| *m > 0.0).collect();
     times.sort_by(f64::total_cmp);
     if let Some(median) = times.get(times.len() / 2) {
         let _ = writeln!(
             out,
-            "- Median precheck time per photo (1600×1200-class JPEGs, {} threads busy): {median:.1} ms",
+            "- Median precheck time per photo ({}-class JPEGs, {} threads busy): {median:.1} ms",
+            photo_class(args.scale),
             args.threads
         );
     }

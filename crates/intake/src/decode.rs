@@ -16,6 +16,10 @@ pub(crate) struct Decoded {
     pub width: u32,
     /// Full stored height (before orientation).
     pub height: u32,
+    /// The detail patch (see the crate docs, rule 8) when the decoder produced it itself at a
+    /// larger scale than `image`, with its scale (detail pixels per full-size pixel); `None`
+    /// when it is to be cut from `image`.
+    pub detail: Option<(RgbImage, f32)>,
 }
 
 /// What a format module hands back: the pixels, the metadata, the EXIF orientation (1–8).

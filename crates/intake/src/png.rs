@@ -198,6 +198,7 @@ fn decode(
         image: to_rgb(image),
         width,
         height,
+        detail: None,
     })
 }
 

@@ -179,6 +179,7 @@ fn decode(bytes: &[u8], header: &WebpHeader<'_>, limits: &IntakeLimits) -> Resul
         image: to_rgb(image),
         width,
         height,
+        detail: None,
     })
 }
 

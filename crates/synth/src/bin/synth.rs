@@ -1,7 +1,7 @@
 //! Writes a labelled sample set for people to look at:
 //!
 //! ```text
-//! synth OUT_DIR [--seed N] [--per-kind N] [--kind CODE|clean] [--synthetic-only] [--specimens DIR]
+//! synth OUT_DIR [--seed N] [--per-kind N] [--kind CODE|clean] [--scale F] [--synthetic-only] [--specimens DIR]
 //! ```
 //!
 //! Each sample is written as `OUT_DIR/<id>.<jpg|png>`, and `OUT_DIR/labels.jsonl`
@@ -30,11 +30,13 @@ struct Args {
     seed: u64,
     per_kind: usize,
     kind: Option<String>,
+    /// Every photo rendered this many times larger (see `SampleSpec::scaled`).
+    scale: f32,
     options: SetOptions,
 }
 
 const USAGE: &str =
-    "usage: synth OUT_DIR [--seed N] [--per-kind N] [--kind CODE|clean] [--synthetic-only] [--specimens DIR]";
+    "usage: synth OUT_DIR [--seed N] [--per-kind N] [--kind CODE|clean] [--scale F] [--synthetic-only] [--specimens DIR]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -44,6 +46,7 @@ fn parse_args() -> Result<Args, String> {
         seed: 1,
         per_kind: 3,
         kind: None,
+        scale: 1.0,
         options: SetOptions::default(),
     };
     while let Some(a) = it.next() {
@@ -58,6 +61,7 @@ fn parse_args() -> Result<Args, String> {
                 }
                 args.kind = Some(k.to_ascii_lowercase());
             }
+            "--scale" => args.scale = value("--scale")?.parse().map_err(|e| format!("--scale: {e}"))?,
             "--synthetic-only" => args.options.synthetic_only = true,
             "--specimens" => args.options.specimen_dir = Some(PathBuf::from(value("--specimens")?)),
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -81,7 +85,11 @@ fn run(args: &Args) -> Result<(), String> {
         .filter(|s| args.kind.as_deref().is_none_or(|k| s.id.starts_with(&format!("{k}-"))))
     {
         let start = Instant::now();
-        let sample = render(spec);
+        let sample = if args.scale == 1.0 {
+            render(spec)
+        } else {
+            render(&spec.scaled(args.scale))
+        };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         let file = format!("{}.{}", sample.id, sample.format.extension());
         std::fs::write(args.out.join(&file), &sample.bytes).map_err(|e| format!("{file}: {e}"))?;
