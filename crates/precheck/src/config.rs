@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_errors() {
-        let bad = DEFAULT_TOML.replace("max_glare_fraction = 0.02", "max_glare_fraction = 2.0");
+        let bad = DEFAULT_TOML.replace("max_glare_fraction = 0.01", "max_glare_fraction = 2.0");
         let error = PrecheckConfig::from_toml(&bad).unwrap_err().to_string();
         assert!(error.contains("max_glare_fraction"), "{error}");
     }

@@ -27,9 +27,11 @@
 //!   levels brighter than the local paper level (medians of 16-px blocks'
 //!   80th percentiles, bright blocks excluded; none at all when most of the
 //!   document is bright, i.e. white or overexposed), grouped into
-//!   8-connected blobs of ≥ 0.02 % of the area; blobs whose surroundings do
-//!   not keep falling away from them (a sharp edge: white print) are
-//!   reported apart. Fraction, largest blob, 3 × 3 grid location, box.
+//!   8-connected blobs of ≥ 0.02 % of the area; blobs less than half
+//!   clipped (`min(R,G,B) ≥ 250`: a highlight clips, paper does not) are
+//!   dropped, and blobs whose surroundings do not keep falling away from
+//!   them (a sharp edge: white print) are reported apart. Fraction, largest
+//!   blob, 3 × 3 grid location, box.
 //! * [`Exposure`] (`DOC_TOO_DARK`, `DOC_OVEREXPOSED`, module
 //!   [`mod@exposure`]): luma mean, 5th/50th/95th percentiles, clipped
 //!   fractions (≤ 8, ≥ 250) and contrast `(p95 − p05)/255`.

@@ -72,3 +72,28 @@ fn fraction_does_not_depend_on_resolution() {
     let large = measure_glare(&add_glare(card_1000(), 0.3, 0.6, 0.05)).fraction;
     assert!((small - large).abs() < 0.1 * small.max(large), "{small} vs {large}");
 }
+
+#[test]
+fn a_bright_patch_below_the_clip_is_not_glare() {
+    // The light, bleached paper of a scanned specimen: a soft patch lifted
+    // to 247 at most, never clipped in every channel. The same patch lifted
+    // to pure white is glare.
+    let card = card_640();
+    let lift_towards = |peak: f32| {
+        let mut out = card.clone();
+        let (w, h) = (out.width() as f32, out.height() as f32);
+        let core = (0.05 * w * h / std::f32::consts::PI).sqrt();
+        for (x, y, p) in out.enumerate_pixels_mut() {
+            let r = ((x as f32 + 0.5 - 0.6 * w).powi(2) + (y as f32 + 0.5 - 0.5 * h).powi(2)).sqrt();
+            let t = ((2.0 * core - r) / core).clamp(0.0, 1.0);
+            let alpha = t * t * (3.0 - 2.0 * t);
+            p.0 =
+                p.0.map(|v| (f32::from(v) + (peak - f32::from(v)).max(0.0) * alpha).round() as u8);
+        }
+        out
+    };
+    let unclipped = measure_glare(&lift_towards(247.0));
+    assert_eq!((unclipped.fraction, unclipped.blob_count), (0.0, 0), "{unclipped:?}");
+    let clipped = measure_glare(&lift_towards(255.0));
+    assert!(clipped.fraction > 0.04, "{clipped:?}");
+}
