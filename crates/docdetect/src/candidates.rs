@@ -124,8 +124,10 @@ impl Profile {
             // A document side separates two regions of different brightness; a thin line or
             // a scratch has the same brightness on both sides and does not count.
             let (outer, inner) = (p.add(nrm.scale(-STEP_REACH)), p.add(nrm.scale(STEP_REACH)));
-            let contrast = map.gray_at(inner.x.floor() as isize, inner.y.floor() as isize)
-                - map.gray_at(outer.x.floor() as isize, outer.y.floor() as isize);
+            let contrast = map.contrast(
+                (outer.x.floor() as isize, outer.y.floor() as isize),
+                (inner.x.floor() as isize, inner.y.floor() as isize),
+            );
             *step = if contrast >= t {
                 1
             } else if contrast <= -t {

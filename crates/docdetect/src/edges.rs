@@ -1,5 +1,5 @@
-//! The working copy (grey, box-downscaled), its gradients, an adaptive edge threshold and thinned
-//! edge pixels.
+//! The working copy (luminance and two colour-opponent planes, box-downscaled), its gradients,
+//! an adaptive edge threshold and thinned edge pixels.
 
 use image::RgbImage;
 
@@ -36,6 +36,8 @@ pub(crate) struct EdgeMap {
     pub height: usize,
     /// The (blurred) working copy the gradients were taken from.
     pub gray: Vec<f32>,
+    /// The blurred colour-opponent planes (see [`Planes`]), row-major.
+    pub chroma: [Vec<f32>; 2],
     pub gx: Vec<f32>,
     pub gy: Vec<f32>,
     /// Gradient magnitude (grey levels per pixel) an edge needs.
@@ -54,6 +56,25 @@ impl EdgeMap {
         let y = y.clamp(0, self.height as isize - 1) as usize;
         self.gray.get(y * self.width + x).copied().unwrap_or(0.0)
     }
+    /// The brightness or colour difference between two points, whichever is largest, in grey
+    /// levels: positive when `b` is brighter than `a` (or, where the brightness differs by less
+    /// than a quarter of the colour difference, when that colour plane is higher at `b`); the
+    /// same rule as the gradients' (see [`edge_map`]).
+    pub(crate) fn contrast(&self, a: (isize, isize), b: (isize, isize)) -> f32 {
+        let luma = self.gray_at(b.0, b.1) - self.gray_at(a.0, a.1);
+        let mut best = luma;
+        for plane in &self.chroma {
+            let d = plane_at(plane, self.width, self.height, b) - plane_at(plane, self.width, self.height, a);
+            if d.abs() > best.abs() {
+                best = if luma.abs() >= 0.25 * d.abs() && luma * d < 0.0 {
+                    -d
+                } else {
+                    d
+                };
+            }
+        }
+        best
+    }
 
     /// The gradient at a pixel, zero outside the image.
     #[inline]
@@ -69,34 +90,85 @@ impl EdgeMap {
     }
 }
 
+/// The value of a plane at `(x, y)` clamped into the image; 0 for an empty plane.
+fn plane_at(plane: &[f32], width: usize, height: usize, (x, y): (isize, isize)) -> f32 {
+    if width == 0 || height == 0 {
+        return 0.0;
+    }
+    let x = x.clamp(0, width as isize - 1) as usize;
+    let y = y.clamp(0, height as isize - 1) as usize;
+    plane.get(y * width + x).copied().unwrap_or(0.0)
+}
+
 /// Integer box-downscale factor so that the long side is at most `target` pixels.
 pub(crate) fn downscale_factor(width: u32, height: u32, target: u32) -> u32 {
     let long = width.max(height);
     long.div_ceil(target.max(1)).max(1)
 }
 
+/// Weight of the two colour-opponent planes against luminance: a document whose brightness
+/// matches its surroundings (a beige card on a grey-blue table) still differs in colour.
+const CHROMA_WEIGHT: f32 = 1.0;
+
+/// The working copy: luminance and two colour-opponent planes, all in grey levels.
+#[derive(Debug, Clone)]
+pub(crate) struct Planes {
+    /// BT.601 luminance, 0–255.
+    pub luma: Gray,
+    /// `R − G` and `(R + G) / 2 − B`, times [`CHROMA_WEIGHT`].
+    pub chroma: [Gray; 2],
+}
+
+impl Planes {
+    /// The same binomial blur on every plane.
+    pub(crate) fn blurred(&self) -> Self {
+        Self {
+            luma: blur(&self.luma),
+            chroma: [blur(&self.chroma[0]), blur(&self.chroma[1])],
+        }
+    }
+}
+
 /// Luminance (BT.601 weights, 0–255) averaged over `factor × factor` blocks. A remainder of
 /// fewer than `factor` columns or rows at the right and bottom is dropped, so working
 /// coordinates times `factor` are exactly input coordinates.
+#[cfg(test)]
 pub(crate) fn downscale_gray(image: &RgbImage, factor: u32) -> Gray {
+    downscale_planes(image, factor).luma
+}
+
+/// Luminance and colour-opponent planes (see [`Planes`]) averaged over `factor × factor`
+/// blocks, the remainder dropped as for the luminance alone.
+pub(crate) fn downscale_planes(image: &RgbImage, factor: u32) -> Planes {
     let factor = factor.max(1) as usize;
     let (w, h) = (image.width() as usize, image.height() as usize);
     let (ww, wh) = (w / factor, h / factor);
     let mut data = vec![0f32; ww * wh];
+    let mut red_green = vec![0f32; ww * wh];
+    let mut yellow_blue = vec![0f32; ww * wh];
+    let plane = |data: Vec<f32>| Gray {
+        width: ww,
+        height: wh,
+        data,
+    };
     if ww == 0 || wh == 0 {
-        return Gray {
-            width: ww,
-            height: wh,
-            data,
+        return Planes {
+            luma: plane(data),
+            chroma: [plane(red_green), plane(yellow_blue)],
         };
     }
     let raw = image.as_raw();
     let stride = w * 3;
     let block_bytes = factor * 3;
     let norm = 1.0 / (factor * factor * 256) as f32;
-    // Per-channel sums per output column; luminance weights are applied once per block.
+    let chroma_norm = CHROMA_WEIGHT / (factor * factor) as f32;
+    // Per-channel sums per output column; the plane weights are applied once per block.
     let mut sums = vec![[0u64; 3]; ww];
-    for (out_row, rows) in data.chunks_exact_mut(ww).zip(raw.chunks_exact(stride * factor)) {
+    let out_rows = data
+        .chunks_exact_mut(ww)
+        .zip(red_green.chunks_exact_mut(ww))
+        .zip(yellow_blue.chunks_exact_mut(ww));
+    for (((out_row, rg_row), yb_row), rows) in out_rows.zip(raw.chunks_exact(stride * factor)) {
         sums.fill([0; 3]);
         for row in rows.chunks_exact(stride) {
             // Fixed block widths for the common factors let the compiler unroll the inner sum.
@@ -116,14 +188,16 @@ pub(crate) fn downscale_gray(image: &RgbImage, factor: u32) -> Gray {
                 }
             }
         }
-        for (out, sum) in out_row.iter_mut().zip(&sums) {
+        for (((out, rg), yb), sum) in out_row.iter_mut().zip(rg_row).zip(yb_row).zip(&sums) {
             *out = (77 * sum[0] + 150 * sum[1] + 29 * sum[2]) as f32 * norm;
+            let (r, g, b) = (sum[0] as f32, sum[1] as f32, sum[2] as f32);
+            *rg = (r - g) * chroma_norm;
+            *yb = (0.5 * (r + g) - b) * chroma_norm;
         }
     }
-    Gray {
-        width: ww,
-        height: wh,
-        data,
+    Planes {
+        luma: plane(data),
+        chroma: [plane(red_green), plane(yellow_blue)],
     }
 }
 
@@ -211,48 +285,88 @@ fn pad_into(src: &[f32], padded: &mut [f32]) {
     }
 }
 
-/// Sobel gradients (scaled to grey levels per pixel), an adaptive threshold and thinned edges.
+/// Sobel gradients (scaled to grey levels per pixel; per pixel those of the strongest plane, see
+/// [`strongest_gradients`]), an adaptive threshold and thinned edges.
 ///
 /// The threshold is 2× the median gradient magnitude (the median measures noise and texture,
 /// since most pixels of a photo are not on an edge), kept within `[2.5, 16]` grey levels per
 /// pixel. Edges are the pixels at or above it that are local maxima across the edge
 /// (non-maximum suppression along the gradient, quantised to 4 directions).
-pub(crate) fn edge_map(gray: Gray) -> EdgeMap {
-    let (w, h) = (gray.width, gray.height);
-    let mut gx = vec![0f32; w * h];
-    let mut gy = vec![0f32; w * h];
-    let mut magnitude = vec![0f32; w * h];
-    if w >= 3 && h >= 3 {
-        for y in 1..h - 1 {
-            let (r0, r1, r2) = (row(&gray, y - 1), row(&gray, y), row(&gray, y + 1));
-            let span = y * w + 1..(y + 1) * w - 1;
-            let (Some(ox), Some(oy), Some(om)) = (
-                gx.get_mut(span.clone()),
-                gy.get_mut(span.clone()),
-                magnitude.get_mut(span),
-            ) else {
-                continue;
-            };
-            let windows = r0.windows(3).zip(r1.windows(3)).zip(r2.windows(3));
-            for ((((top, middle), bottom), (sx, sy)), m) in windows.zip(ox.iter_mut().zip(oy.iter_mut())).zip(om) {
-                let gx_ = ((top[2] + 2.0 * middle[2] + bottom[2]) - (top[0] + 2.0 * middle[0] + bottom[0])) * 0.125;
-                let gy_ = ((bottom[0] + 2.0 * bottom[1] + bottom[2]) - (top[0] + 2.0 * top[1] + top[2])) * 0.125;
-                *sx = gx_;
-                *sy = gy_;
-                *m = (gx_ * gx_ + gy_ * gy_).sqrt();
-            }
-        }
-    }
+pub(crate) fn edge_map(planes: Planes) -> EdgeMap {
+    let (gx, gy, magnitude) = strongest_gradients(&planes);
+    let (w, h) = (planes.luma.width, planes.luma.height);
     let threshold = (2.0 * median(&magnitude)).clamp(2.5, 16.0);
     let edges = thin_edges(&magnitude, &gx, &gy, w, h, threshold);
+    let [rg, yb] = planes.chroma;
     EdgeMap {
         width: w,
         height: h,
-        gray: gray.data,
+        gray: planes.luma.data,
+        chroma: [rg.data, yb.data],
         gx,
         gy,
         threshold,
         edges,
+    }
+}
+
+/// Sobel gradients (grey levels per pixel) of the three planes, and per pixel the strongest
+/// of them with its magnitude; zero on the outermost rows and columns. A colour gradient's sign
+/// is turned to agree with the luminance gradient wherever brightness changes noticeably (its
+/// magnitude at least a quarter of the colour's): the polarity of a side then stays that of its
+/// brightness step, and only a pure colour edge takes the sign of its colour step.
+fn strongest_gradients(planes: &Planes) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let (w, h) = (planes.luma.width, planes.luma.height);
+    let mut gx = vec![0f32; w * h];
+    let mut gy = vec![0f32; w * h];
+    let mut magnitude = vec![0f32; w * h];
+    let all = [&planes.luma, &planes.chroma[0], &planes.chroma[1]];
+    if w < 3 || h < 3 || all.iter().any(|p| p.width != w || p.data.len() != w * h) {
+        return (gx, gy, magnitude);
+    }
+    // One row of gradients per plane, reused: no image-sized temporaries.
+    let mut rows = [0, 1, 2].map(|_| (vec![0f32; w - 2], vec![0f32; w - 2]));
+    for y in 1..h - 1 {
+        for (plane, (rx, ry)) in all.iter().zip(rows.iter_mut()) {
+            sobel_row(plane, y, rx, ry);
+        }
+        let span = y * w + 1..(y + 1) * w - 1;
+        let (Some(ox), Some(oy), Some(om)) = (
+            gx.get_mut(span.clone()),
+            gy.get_mut(span.clone()),
+            magnitude.get_mut(span),
+        ) else {
+            continue;
+        };
+        let [(lx, ly), (ax, ay), (bx, by)] = &rows;
+        let luma = lx.iter().zip(ly.iter());
+        let chroma = ax.iter().zip(ay.iter()).zip(bx.iter().zip(by.iter()));
+        let out = ox.iter_mut().zip(oy.iter_mut()).zip(om.iter_mut());
+        for (((&lx, &ly), ((&ax, &ay), (&bx, &by))), ((sx, sy), m)) in luma.zip(chroma).zip(out) {
+            let luma2 = lx * lx + ly * ly;
+            let (mut best_x, mut best_y, mut best2) = (lx, ly, luma2);
+            for (cx, cy) in [(ax, ay), (bx, by)] {
+                let c2 = cx * cx + cy * cy;
+                if c2 > best2 {
+                    let flip = luma2 >= 0.0625 * c2 && cx * lx + cy * ly < 0.0;
+                    let sign = if flip { -1.0 } else { 1.0 };
+                    (best_x, best_y, best2) = (sign * cx, sign * cy, c2);
+                }
+            }
+            (*sx, *sy, *m) = (best_x, best_y, best2.sqrt());
+        }
+    }
+    (gx, gy, magnitude)
+}
+
+/// Sobel gradients (grey levels per pixel) of row `y` (1 ≤ y < height − 1) of `gray`, at
+/// columns 1 … width − 2, into `rx`, `ry`.
+fn sobel_row(gray: &Gray, y: usize, rx: &mut [f32], ry: &mut [f32]) {
+    let (r0, r1, r2) = (row(gray, y - 1), row(gray, y), row(gray, y + 1));
+    let windows = r0.windows(3).zip(r1.windows(3)).zip(r2.windows(3));
+    for (((top, middle), bottom), (sx, sy)) in windows.zip(rx.iter_mut().zip(ry.iter_mut())) {
+        *sx = ((top[2] + 2.0 * middle[2] + bottom[2]) - (top[0] + 2.0 * middle[0] + bottom[0])) * 0.125;
+        *sy = ((bottom[0] + 2.0 * bottom[1] + bottom[2]) - (top[0] + 2.0 * top[1] + top[2])) * 0.125;
     }
 }
 
@@ -394,7 +508,7 @@ mod tests {
                 img.put_pixel(x, y, Rgb([200, 200, 200]));
             }
         }
-        let map = edge_map(blur(&downscale_gray(&img, 1)));
+        let map = edge_map(downscale_planes(&img, 1).blurred());
         assert!(!map.edges.is_empty());
         for e in &map.edges {
             assert!((e.x - 20.0).abs() <= 1.0, "edge at {}", e.x);
@@ -422,8 +536,39 @@ mod tests {
     fn empty_and_tiny_images_give_no_edges() {
         for (w, h) in [(0, 0), (1, 1), (2, 7), (7, 2)] {
             let img = RgbImage::new(w, h);
-            let map = edge_map(blur(&downscale_gray(&img, 1)));
+            let map = edge_map(downscale_planes(&img, 1).blurred());
             assert!(map.edges.is_empty());
         }
+    }
+
+    /// A left half and a right half of the given colours, 40 × 30.
+    fn halves(left: [u8; 3], right: [u8; 3]) -> EdgeMap {
+        let img = RgbImage::from_fn(40, 30, |x, _| Rgb(if x < 20 { left } else { right }));
+        edge_map(downscale_planes(&img, 1).blurred())
+    }
+
+    #[test]
+    fn a_colour_step_of_equal_brightness_gives_edges() {
+        // Luminance 153.0 against 152.4: no brightness edge, a strong colour one.
+        let map = halves([172, 150, 118], [150, 153, 156]);
+        assert!((map.gray_at(5, 15) - map.gray_at(35, 15)).abs() < 1.0);
+        assert!(map.edges.len() >= 26, "{}", map.edges.len());
+        for e in &map.edges {
+            assert!((e.x - 20.0).abs() <= 1.0, "edge at {}", e.x);
+        }
+    }
+
+    #[test]
+    fn colour_contrast_takes_the_sign_of_brightness_where_brightness_changes() {
+        // Brighter to the right by 61 levels, and bluer by more: the colour difference is larger but
+        // the step keeps the brightness's sign, as do the gradients.
+        let map = halves([150, 130, 70], [190, 190, 190]);
+        let c = map.contrast((5, 15), (35, 15));
+        assert!(c >= 65.0, "{c}");
+        assert!(map.edges.iter().all(|e| e.ux > 0.9), "{:?}", map.edges.first());
+        // Equal brightness: the colour's own sign, the same for both directions of travel.
+        let map = halves([172, 150, 118], [150, 153, 156]);
+        let (there, back) = (map.contrast((5, 15), (35, 15)), map.contrast((35, 15), (5, 15)));
+        assert!(there.abs() >= 30.0 && (there + back).abs() < 1e-3, "{there} {back}");
     }
 }

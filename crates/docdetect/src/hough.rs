@@ -265,7 +265,7 @@ fn same_line(a: &Line, b: &Line) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edges::{blur, downscale_gray, edge_map};
+    use crate::edges::{downscale_planes, edge_map};
     use image::{Rgb, RgbImage};
 
     #[test]
@@ -276,7 +276,7 @@ mod tests {
                 img.put_pixel(x, y, Rgb([220, 220, 220]));
             }
         }
-        let map = edge_map(blur(&downscale_gray(&img, 1)));
+        let map = edge_map(downscale_planes(&img, 1).blurred());
         let lines = find_lines(&map, 20, 10);
         assert_eq!(lines.len(), 4, "{lines:?}");
         let mut offsets: Vec<(i64, i64)> = lines

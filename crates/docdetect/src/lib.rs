@@ -23,15 +23,21 @@
 //!
 //! # Algorithm ([`detect`])
 //!
-//! 1. **Working copy.** Luminance (BT.601) box-averaged by the integer factor `k` that brings
-//!    the long side to at most [`DetectParams::working_size`] (512: `k = 3` for 1280 × 960; a
-//!    remainder of fewer than `k` columns or rows is dropped), then a binomial blur
-//!    `[1 4 6 4 1]/16` (σ ≈ 1).
-//! 2. **Edges.** Sobel gradients. The threshold `t` adapts to the image: 2 × the median
-//!    gradient magnitude (most pixels are not on an edge, so the median measures noise and
-//!    texture), clamped to 2.5–16 grey levels per pixel. Edge pixels are the local maxima
-//!    across the edge (non-maximum suppression in 4 directions, sub-pixel position by a
-//!    parabola); their direction is taken from the 3 × 3 sum of gradients (3× less noisy).
+//! 1. **Working copy.** Three planes, luminance (BT.601) and the colour opponents `R − G` and
+//!    `(R + G)/2 − B` (grey levels, weight 1), box-averaged by the integer factor `k` that
+//!    brings the long side to at most [`DetectParams::working_size`] (512: `k = 3` for
+//!    1280 × 960; a remainder of fewer than `k` columns or rows is dropped), then each blurred
+//!    by a binomial `[1 4 6 4 1]/16` (σ ≈ 1).
+//! 2. **Edges.** Sobel gradients of each plane; per pixel the strongest of the three is
+//!    kept, a colour gradient's sign turned to agree with the luminance gradient wherever
+//!    brightness changes by at least a quarter as much (so a side keeps the polarity of its
+//!    brightness step). A document as bright as its surroundings but of another colour (a beige
+//!    card on a grey-blue table, a purple band on orange wood) so still has edges. The
+//!    threshold `t` adapts to the image: 2 × the median gradient magnitude (most pixels are not
+//!    on an edge, so the median measures noise and texture), clamped to 2.5–16 grey levels per
+//!    pixel. Edge pixels are the local maxima across the edge (non-maximum suppression in 4
+//!    directions, sub-pixel position by a parabola); their direction is taken from the 3 × 3
+//!    sum of gradients (3× less noisy).
 //! 3. **Lines.** A Hough transform over the full circle of gradient directions (1° × 1 px), so
 //!    a dark-to-bright and a bright-to-dark edge at the same place are different lines; each
 //!    edge pixel votes for the directions within ±3° of its own, with weights 4, 3, 2, 1.
@@ -47,10 +53,11 @@
 //! 4. **Edge profiles.** For each line, at every pixel step along it inside the image: a
 //!    *step* when the strongest gradient across the line within ±2 px (within ~34° of its
 //!    normal) reaches `t` and the brightness 3 px to either side differs by at least `t` (the
-//!    sign is the step's polarity). A thin line or a scratch, with the same brightness on both
-//!    sides, is no step. Steps that are not part of a run of ≥ 5 steps of one polarity (gaps of
-//!    ≤ 2 bridged) are dropped: texture crosses a line in short scattered steps. Prefix sums
-//!    make the support of any segment of a line an O(1) lookup.
+//!    sign is the step's polarity), or, when larger, a colour plane does (its sign turned as in
+//!    step 2). A thin line or a scratch, with the same brightness on both sides, is no step.
+//!    Steps that are not part of a run of ≥ 5 steps of one polarity (gaps of ≤ 2 bridged) are
+//!    dropped: texture crosses a line in short scattered steps. Prefix sums make the support of
+//!    any segment of a line an O(1) lookup.
 //! 5. **Candidates.** Every pair of lines within 60° of parallel (steep perspective) and at
 //!    least `max(6 px, 6% of the short side)` apart may be opposite sides. Of the pairs of
 //!    found lines at most 320 are kept: the 160 whose weaker line has the most pixels, then,
@@ -125,7 +132,9 @@
 //!    within ±2 px of the result. Corners are the intersections of adjacent refined sides, so
 //!    corners outside the frame are extrapolated from the visible parts of their sides. A
 //!    corner that would move more than `3 k + 4` px (plus 10% of its distance outside the
-//!    frame) from its coarse position keeps the coarse one.
+//!    frame) from its coarse position keeps the coarse one. Refinement looks at luminance only:
+//!    a side seen in colour alone (step 2) is placed by whatever luminance step lies near it,
+//!    within that bound, which is a known imprecision of a few working pixels.
 //!
 //! # What is reported
 //!
@@ -171,10 +180,11 @@
 //! region grid when proposals are needed) plus fixed caps: 64 lines, 256 refitted peaks, 320
 //! pairs of found lines (plus those with a border), 60 000 quadrilaterals, 6 proposals of
 //! 16 quadrilaterals each, 64 points per side and refinement pass. Images whose short side is under 32 pixels, or whose working copy is under
-//! 16, are `NotFound` ([`REASON_IMAGE_TOO_SMALL`]). On a 1280 × 960 photo `detect` takes 5–9 ms
+//! 16, are `NotFound` ([`REASON_IMAGE_TOO_SMALL`]). On a 1280 × 960 photo `detect` takes 6–10 ms
 //! (median of 30 runs, one thread, release build, shared development machine; `cargo run
-//! --release -p openkyc-docdetect --example timing`); the region proposals, when they run,
-//! add about 4 ms. `rectify` takes about 20 ns per output pixel.
+//! --release -p openkyc-docdetect --example timing`), of which the two colour planes (blur and
+//! Sobel) take about 1 ms (CPU time of the timing example with and without them); the region
+//! proposals, when they run, add about 4 ms. `rectify` takes about 20 ns per output pixel.
 
 mod candidates;
 mod edges;
@@ -188,7 +198,7 @@ use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
 use candidates::{best_candidate, improve_from_groups, side_lines, Candidate, SearchLimits, SideLine};
-use edges::{blur, downscale_factor, downscale_gray, edge_map};
+use edges::{downscale_factor, downscale_planes, edge_map};
 use geometry::{area_inside_rect, corner_angles_deg, mean_side_aspect, rectified_aspect, signed_area2, Line, Point};
 use refine::{refine_side, CoarseSide};
 
@@ -324,12 +334,12 @@ struct Pass {
 /// Steps 1–7 of the algorithm on the working copy downscaled by `factor`; `None` when the
 /// working copy is too small.
 fn search(image: &RgbImage, factor: u32, params: &DetectParams) -> Option<Pass> {
-    let gray = blur(&downscale_gray(image, factor));
-    if gray.width.min(gray.height) < MIN_WORKING_SIDE {
+    let planes = downscale_planes(image, factor);
+    if planes.luma.width.min(planes.luma.height) < MIN_WORKING_SIDE {
         return None;
     }
-    let (working_width, working_height) = (gray.width, gray.height);
-    let map = edge_map(gray);
+    let (working_width, working_height) = (planes.luma.width, planes.luma.height);
+    let map = edge_map(planes.blurred());
     let short = working_width.min(working_height) as f64;
     let min_area_fraction = f64::from(params.min_area_fraction).clamp(0.0, 1.0);
     // The short side of the smallest document worth reporting (ID-1 proportions): a line needs

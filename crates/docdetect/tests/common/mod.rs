@@ -55,6 +55,8 @@ pub enum Background {
     Wood(u64),
     /// Coarse cloth weave.
     Cloth,
+    /// One uniform colour (RGB).
+    Plain([f64; 3]),
 }
 
 impl Background {
@@ -75,6 +77,7 @@ impl Background {
                 let v = 120.0 + 25.0 * phase.sin() + 10.0 * hash_noise(x as i64, y as i64, seed);
                 [v * 1.15, v * 0.85, v * 0.55]
             }
+            Background::Plain(colour) => colour,
             Background::Cloth => {
                 let v = 90.0 + 18.0 * ((x * 0.9).sin() * (y * 0.9).sin());
                 [v * 0.7, v * 0.8, v * 1.1]
