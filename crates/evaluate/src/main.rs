@@ -207,7 +207,9 @@ fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String 
         let _ = writeln!(
             out,
             "- Every photo rendered {}× larger than in [EVALUATION.md](EVALUATION.md); screenshots left out \
-             (a screenshot made larger is no longer one).",
+             (a screenshot made larger is no longer one). Labels follow the new geometry: the generator labels \
+             a document narrower than 440 px low-resolution (clear under 360) while the precheck asks for 600, so \
+             a low-resolution photo made larger can land in between, unlabelled, and still be refused.",
             args.scale
         );
     }

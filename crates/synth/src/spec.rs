@@ -628,7 +628,9 @@ impl SampleSpec {
     /// The same scene at `factor` times the size (a quick preview, or small
     /// test images): the frame, corners, objects, reflections, blur, texture
     /// periods and the photographed display scale; documents, glare (in
-    /// document units) and screens' own pixels do not. Labels are derived
+    /// document units) and screens' own pixels do not, and the camera's lens
+    /// blur only by `min(√factor, 1.3)` (a camera with more pixels still
+    /// blurs by about one of its own pixels). Labels are derived
     /// when rendering, so a scaled sample can gain size-related labels
     /// (`DOC_LOW_RESOLUTION`) and a scaled screenshot is no longer at a
     /// screen's resolution. `factor` is clamped to 0.01–4; the frame keeps ≥ 1 px.
@@ -685,7 +687,11 @@ impl SampleSpec {
             Scene::ScreenPhoto(s) => {
                 scale_background(&mut s.background);
                 s.display_corners = s.display_corners.map(pt);
-                s.optics_sigma = px(s.optics_sigma);
+                // The lens blur is the camera's, not the scene's: a camera with more pixels
+                // still blurs by about a pixel of its own (phone optics are built to match their
+                // sensors), so it grows far less than the scene. Scaling it with the scene would
+                // erase a display's pixel grid that a real 12-MP photo records.
+                s.optics_sigma *= f.sqrt().min(1.3);
             }
         }
         out
