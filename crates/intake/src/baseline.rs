@@ -1038,7 +1038,7 @@ fn idct_8_lanes(x: &[Lanes; 8]) -> [Lanes; 8] {
     let z3 = sub(z5, scale(z3, 1.961_570_6));
     let z4 = sub(z5, scale(z4, 0.390_180_64));
     let o0 = add(scale(o0, 0.298_631_34), add(z1, z3));
-    let o1 = add(scale(o1, 2.053_119_9), add(z2, z4));
+    let o1 = add(scale(o1, 2.053_12), add(z2, z4));
     let o2 = add(scale(o2, 3.072_711), add(z2, z3));
     let o3 = add(scale(o3, 1.501_321_1), add(z1, z4));
     [
