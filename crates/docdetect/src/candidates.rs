@@ -20,6 +20,10 @@ const MIN_CORNER_ANGLE_DEG: f64 = 30.0;
 /// Caps that bound the enumeration: line pairs kept, and quadrilaterals evaluated.
 const MAX_PAIRS: usize = 320;
 const MAX_QUADS: usize = 60_000;
+/// Partners taken per extra line (see [`best_candidate`]), and the quadrilaterals evaluated
+/// with them, at most.
+const EXTRA_PARTNERS: usize = 6;
+const MAX_EXTRA_QUADS: usize = 20_000;
 /// Quadrilaterals evaluated per region proposal, at most.
 const MAX_GROUP_QUADS: usize = 16;
 /// Shortest run of step-edge samples (with gaps of up to `MAX_GAP`) that counts as edge.
@@ -286,16 +290,92 @@ pub(crate) struct Candidate {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SearchLimits {
     pub min_area_fraction: f64,
+    /// Confidence a candidate needs to be reported.
+    pub min_confidence: f64,
 }
 
 /// Scores every admissible quadrilateral and returns the best one, if any.
-pub(crate) fn best_candidate(lines: &[SideLine], map: &EdgeMap, limits: SearchLimits) -> Option<Candidate> {
+///
+/// `extra` (an index range of `lines`) holds the lines added for orientations short of lines
+/// (see [`crate::hough::find_lines`]). They are searched apart, so that they cannot take the
+/// capped enumeration's share from the strongest lines: first the quadrilaterals of the other
+/// lines, exactly as if there were no extra lines; then each extra line's best partners
+/// ([`EXTRA_PARTNERS`], ranked as in [`opposite_pairs`]) with every pair of the first search,
+/// at most [`MAX_EXTRA_QUADS`] quadrilaterals, of which one replaces the best only if it also
+/// reaches the reporting confidence.
+pub(crate) fn best_candidate(
+    lines: &[SideLine],
+    map: &EdgeMap,
+    limits: SearchLimits,
+    extra: std::ops::Range<usize>,
+) -> Option<Candidate> {
     let (w, h) = (map.width as f64, map.height as f64);
     let min_separation = (0.06 * w.min(h)).max(6.0);
     let mut best = None;
-    let pairs = opposite_pairs(lines, w, h, min_separation);
-    search_pairs(&pairs, lines, w, h, limits, MAX_QUADS, &mut best);
+    let pairs = opposite_pairs(lines, w, h, min_separation, &extra);
+    search_pairs(
+        &pairs,
+        lines,
+        w,
+        h,
+        limits,
+        Enumeration::all(pairs.len(), MAX_QUADS),
+        &mut best,
+    );
+    if !extra.is_empty() {
+        let mut with_extra = extra_pairs(lines, w, h, min_separation, &extra);
+        let enumeration = Enumeration {
+            outer: with_extra.len(),
+            max_quads: MAX_EXTRA_QUADS,
+            // A less likely outline that cannot be reported must not replace a likelier one.
+            min_confidence: limits.min_confidence,
+        };
+        with_extra.extend(pairs);
+        search_pairs(&with_extra, lines, w, h, limits, enumeration, &mut best);
+    }
     best
+}
+
+/// Pairs with at least one line of `extra`: each extra line's best `EXTRA_PARTNERS` partners
+/// among all lines (borders included), ranked like the found pairs of [`opposite_pairs`].
+fn extra_pairs(
+    lines: &[SideLine],
+    w: f64,
+    h: f64,
+    min_separation: f64,
+    extra: &std::ops::Range<usize>,
+) -> Vec<(usize, usize)> {
+    let min_cos = MAX_PAIR_ANGLE_DEG.to_radians().cos();
+    let mut pairs = Vec::new();
+    for i in extra.clone() {
+        let Some(a) = lines.get(i) else {
+            continue;
+        };
+        let mut partners: Vec<(f64, usize)> = Vec::new();
+        for (j, b) in lines.iter().enumerate() {
+            // A pair of two extra lines is taken from the first of them.
+            if j == i || (extra.contains(&j) && j < i) {
+                continue;
+            }
+            if a.line.normal.dot(b.line.normal).abs() < min_cos || separation(&a.line, &b.line, w, h) < min_separation {
+                continue;
+            }
+            // A border faces every line; rank it as a half-overlapping partner.
+            let rank = if b.frame { 0.5 } else { pair_rank(a, b) };
+            partners.push((rank, j));
+        }
+        partners.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        pairs.extend(partners.iter().take(EXTRA_PARTNERS).map(|&(_, j)| (i.min(j), i.max(j))));
+    }
+    pairs
+}
+
+/// How well two lines make opposite sides, 0–1: the overlap of their edge extents,
+/// discounted for an angle between them beyond 20° (down to ½ at 60°).
+fn pair_rank(a: &SideLine, b: &SideLine) -> f64 {
+    let angle = a.line.angle_to_deg(&b.line);
+    let discount = 1.0 - 0.5 * ((angle - 20.0) / 40.0).clamp(0.0, 1.0);
+    discount * extent_overlap(a, b)
 }
 
 /// Searches each of `groups` (index ranges of `lines`: the sides of one region proposal) on its
@@ -326,11 +406,41 @@ pub(crate) fn improve_from_groups(
                 }
             }
         }
-        search_pairs(&pairs, lines, w, h, limits, MAX_GROUP_QUADS, best);
+        search_pairs(
+            &pairs,
+            lines,
+            w,
+            h,
+            limits,
+            Enumeration::all(pairs.len(), MAX_GROUP_QUADS),
+            best,
+        );
     }
 }
 
-/// Evaluates the quadrilaterals made of two of `pairs` (at most `max_quads`), keeping the best
+/// Which quadrilaterals [`search_pairs`] evaluates, and which may replace the best.
+#[derive(Debug, Clone, Copy)]
+struct Enumeration {
+    /// The first pair of a quadrilateral is among the first `outer` pairs.
+    outer: usize,
+    /// Quadrilaterals evaluated, at most.
+    max_quads: usize,
+    /// Confidence a candidate needs to replace the best (besides a higher score).
+    min_confidence: f64,
+}
+
+impl Enumeration {
+    /// Every quadrilateral of two of `pairs` (at most `max_quads`), the best by score.
+    fn all(pairs: usize, max_quads: usize) -> Self {
+        Self {
+            outer: pairs,
+            max_quads,
+            min_confidence: 0.0,
+        }
+    }
+}
+
+/// Evaluates the quadrilaterals made of two of `pairs` as `enumeration` says, keeping the best
 /// in `best`.
 fn search_pairs(
     pairs: &[(usize, usize)],
@@ -338,14 +448,14 @@ fn search_pairs(
     w: f64,
     h: f64,
     limits: SearchLimits,
-    max_quads: usize,
+    enumeration: Enumeration,
     best: &mut Option<Candidate>,
 ) {
     // Adjacent sides must meet at MIN_CORNER_ANGLE_DEG or more (compared by cosine).
     let max_cos = MIN_CORNER_ANGLE_DEG.to_radians().cos();
     let steep = |p: &SideLine, q: &SideLine| p.line.normal.dot(q.line.normal).abs() <= max_cos;
     let mut evaluated = 0usize;
-    for (i, &(a1, a2)) in pairs.iter().enumerate() {
+    for (i, &(a1, a2)) in pairs.iter().enumerate().take(enumeration.outer) {
         for &(b1, b2) in pairs.iter().skip(i + 1) {
             if [b1, b2].contains(&a1) || [b1, b2].contains(&a2) {
                 continue;
@@ -360,12 +470,14 @@ fn search_pairs(
                 continue;
             }
             evaluated += 1;
-            if evaluated > max_quads {
+            if evaluated > enumeration.max_quads {
                 return;
             }
             let to_beat = best.as_ref().map_or(0.0, |b| b.score);
             if let Some(candidate) = evaluate(quad, [l0, l1, l2, l3], w, h, limits, to_beat) {
-                if best.as_ref().is_none_or(|b| candidate.score > b.score) {
+                if candidate.confidence >= enumeration.min_confidence
+                    && best.as_ref().is_none_or(|b| candidate.score > b.score)
+                {
                     *best = Some(candidate);
                 }
             }
@@ -381,7 +493,15 @@ fn search_pairs(
 /// lines beyond 20° (down to ½ at 60°). Ranking all pairs by votes alone would spend the
 /// whole cap on the many strong lines of a textured background (wood, a tiled floor) and
 /// leave none for the short sides of a small document.
-fn opposite_pairs(lines: &[SideLine], w: f64, h: f64, min_separation: f64) -> Vec<(usize, usize)> {
+///
+/// Lines in `skip` take no part.
+fn opposite_pairs(
+    lines: &[SideLine],
+    w: f64,
+    h: f64,
+    min_separation: f64,
+    skip: &std::ops::Range<usize>,
+) -> Vec<(usize, usize)> {
     let min_cos = MAX_PAIR_ANGLE_DEG.to_radians().cos();
     let n = lines.len();
     let mut partners: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
@@ -389,6 +509,9 @@ fn opposite_pairs(lines: &[SideLine], w: f64, h: f64, min_separation: f64) -> Ve
     let mut with_frame = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
+            if skip.contains(&i) || skip.contains(&j) {
+                continue;
+            }
             let (Some(a), Some(b)) = (lines.get(i), lines.get(j)) else {
                 continue;
             };
@@ -399,9 +522,7 @@ fn opposite_pairs(lines: &[SideLine], w: f64, h: f64, min_separation: f64) -> Ve
                 with_frame.push((i, j));
                 continue;
             }
-            let angle = a.line.angle_to_deg(&b.line);
-            let discount = 1.0 - 0.5 * ((angle - 20.0) / 40.0).clamp(0.0, 1.0);
-            let rank = discount * extent_overlap(a, b);
+            let rank = pair_rank(a, b);
             strongest.push((a.votes.min(b.votes), i, j));
             if let Some(pa) = partners.get_mut(i) {
                 pa.push((rank, j));

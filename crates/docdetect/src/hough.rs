@@ -10,6 +10,9 @@ use crate::geometry::{fit_line, Line, Point};
 const VOTE_SPREAD: isize = 3;
 /// At most this many peaks are refitted per line wanted.
 const MAX_PEAKS_PER_LINE: usize = 4;
+/// Undirected orientations (0–180°) are split into this many sectors, each of which is topped up
+/// to its share of the lines (see [`find_lines`]).
+const ORIENTATION_SECTORS: usize = 6;
 /// A peak is a local maximum within ± this many degrees and pixels of offset.
 const PEAK_ANGLE_WINDOW: isize = 3;
 const PEAK_OFFSET_WINDOW: i32 = 2;
@@ -25,42 +28,70 @@ pub(crate) struct FoundLine {
     pub votes: u32,
 }
 
-/// Finds up to `max_lines` lines with at least `min_votes` edge pixels, strongest first.
+/// Finds the `max_lines` strongest lines with at least `min_votes` edge pixels (strongest peak
+/// first), then up to `max_lines / 4` more for orientations that are short of lines; returns
+/// them and the number of the former.
 ///
 /// Voting is restricted to the pixel's own gradient direction ± `VOTE_SPREAD` degrees (with
 /// triangular weights), which keeps the transform cheap and free of the cross-talk of
 /// unoriented voting while tolerating the direction noise of textured or noisy images. Peaks
 /// are taken on the accumulator smoothed by `[1 2 1]` across offsets, and each is refitted to
 /// its own edge pixels, which must number at least `min_votes`.
-pub(crate) fn find_lines(map: &EdgeMap, min_votes: u32, max_lines: usize) -> Vec<FoundLine> {
+pub(crate) fn find_lines(map: &EdgeMap, min_votes: u32, max_lines: usize) -> (Vec<FoundLine>, usize) {
     let edges = map.edges.as_slice();
     if edges.is_empty() || max_lines == 0 {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
     let accumulator = Accumulator::vote(map, edges);
     // A pixel on a clean line adds (VOTE_SPREAD + 1) × 2 to its peak; ask for half of that.
     let min_peak = min_votes * (VOTE_SPREAD as u32 + 1);
     let peaks = accumulator.local_maxima(min_peak);
     let buckets = bucket_by_angle(edges);
-    let mut lines: Vec<FoundLine> = Vec::new();
-    for (_, a, rho) in peaks.into_iter().take(MAX_PEAKS_PER_LINE * max_lines) {
-        if lines.len() >= max_lines {
-            break;
+    // Two passes over the peaks, strongest first: the strongest `max_lines` lines; then each
+    // orientation sector left with less than its share of them gets its strongest remaining
+    // peaks up to that share (at most a quarter more lines in all). One orientation (the grain
+    // of a wooden table, a striped cloth) so cannot take every line: a document needs sides in
+    // two directions about 90° apart.
+    let share = (max_lines / ORIENTATION_SECTORS).max(1);
+    let mut per_sector = [0usize; ORIENTATION_SECTORS];
+    let mut taken: Vec<FoundLine> = Vec::new();
+    let mut tried = vec![false; peaks.len()];
+    let strongest = (max_lines, MAX_PEAKS_PER_LINE * max_lines, max_lines);
+    let fair_share = (max_lines + max_lines / 4, max_lines, share);
+    let mut strongest_count = 0;
+    for (lines_wanted, mut refits_left, sector_cap) in [strongest, fair_share] {
+        strongest_count = taken.len();
+        for (index, &(_, a, rho)) in peaks.iter().enumerate() {
+            if taken.len() >= lines_wanted || refits_left == 0 {
+                break;
+            }
+            let sector = (a % 180) * ORIENTATION_SECTORS / 180;
+            let Some(count) = per_sector.get_mut(sector) else {
+                continue;
+            };
+            if *count >= sector_cap || tried.get(index).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(t) = tried.get_mut(index) {
+                *t = true;
+            }
+            let coarse = Line::from_angle((a as f64).to_radians(), rho as f64);
+            // A peak on a line already found would only refit to it again.
+            if taken.iter().any(|l| same_line(&l.line, &coarse)) {
+                continue;
+            }
+            refits_left -= 1;
+            let Some(line) = refit(coarse, &buckets, edges) else {
+                continue;
+            };
+            if line.votes < min_votes || taken.iter().any(|l| same_line(&l.line, &line.line)) {
+                continue;
+            }
+            *count += 1;
+            taken.push(line);
         }
-        let coarse = Line::from_angle((a as f64).to_radians(), rho as f64);
-        // A peak on a line already found would only refit to it again.
-        if lines.iter().any(|l| same_line(&l.line, &coarse)) {
-            continue;
-        }
-        let Some(line) = refit(coarse, &buckets, edges) else {
-            continue;
-        };
-        if line.votes < min_votes || lines.iter().any(|l| same_line(&l.line, &line.line)) {
-            continue;
-        }
-        lines.push(line);
     }
-    lines
+    (taken, strongest_count)
 }
 
 /// Lines fitted to the edge pixels near each of `coarse` (a proposed outline's sides, a few
@@ -269,6 +300,32 @@ mod tests {
     use image::{Rgb, RgbImage};
 
     #[test]
+    fn a_striped_background_does_not_take_every_line() {
+        // Vertical stripes over the whole image (two long edges each, ~240 pixels) and a card
+        // whose horizontal sides are 60 pixels long: the stripes alone would fill the cap.
+        let mut img = RgbImage::from_fn(320, 240, |x, _| {
+            if (x / 10) % 2 == 0 {
+                Rgb([150, 100, 60])
+            } else {
+                Rgb([90, 60, 30])
+            }
+        });
+        for y in 100..140 {
+            for x in 130..190 {
+                img.put_pixel(x, y, Rgb([230, 230, 225]));
+            }
+        }
+        let map = edge_map(downscale_planes(&img, 1).blurred());
+        let (lines, _) = find_lines(&map, 20, 16);
+        let horizontal: Vec<i64> = lines
+            .iter()
+            .filter(|l| l.line.normal.y.abs() > 0.99)
+            .map(|l| (l.line.offset * l.line.normal.y.signum()).round() as i64)
+            .collect();
+        assert!(horizontal.contains(&100) && horizontal.contains(&140), "{lines:?}");
+    }
+
+    #[test]
     fn the_four_sides_of_a_rectangle_are_the_four_strongest_lines() {
         let mut img = RgbImage::from_pixel(200, 150, Rgb([30, 30, 30]));
         for y in 40..110 {
@@ -277,7 +334,7 @@ mod tests {
             }
         }
         let map = edge_map(downscale_planes(&img, 1).blurred());
-        let lines = find_lines(&map, 20, 10);
+        let (lines, _) = find_lines(&map, 20, 10);
         assert_eq!(lines.len(), 4, "{lines:?}");
         let mut offsets: Vec<(i64, i64)> = lines
             .iter()

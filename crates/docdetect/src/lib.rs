@@ -48,8 +48,12 @@
 //!    support it and it is not a line already kept (within 2° and 2.5 px). Enough is
 //!    `max(10, min(8% of the working short side, half the short side of the smallest
 //!    document reported))`, the latter an ID-1 card of [`DetectParams::min_area_fraction`] of
-//!    the image, so that a small document's short sides make lines. At most 64 lines; at most
-//!    256 peaks are refitted.
+//!    the image, so that a small document's short sides make lines. The 64 strongest lines are
+//!    kept (at most 256 peaks refitted); then each of six 30° sectors of undirected orientation
+//!    left with fewer than 10 lines takes its strongest remaining peaks up to 10 (at most 16
+//!    more lines, 64 more refits): the grain of a wooden table or a striped cloth yields dozens
+//!    of strong lines of one orientation, which would otherwise crowd out the sides of a small
+//!    document lying across it.
 //! 4. **Edge profiles.** For each line, at every pixel step along it inside the image: a
 //!    *step* when the strongest gradient across the line within ±2 px (within ~34° of its
 //!    normal) reaches `t` and the brightness 3 px to either side differs by at least `t` (the
@@ -72,7 +76,12 @@
 //!    its own area visible, and ≥ 30% (≥ 6 px) of each found side inside the frame. A border
 //!    side must run along the border for a third of its length, and its neighbours must have
 //!    edge support right up to the border (≥ 50% from 2 px to `max(10%, 8 px)` of their
-//!    length). At most 60 000 quadrilaterals are evaluated.
+//!    length). At most 60 000 quadrilaterals are evaluated. The extra lines of step 3 (for
+//!    orientations short of lines) are searched apart, after the others and exactly as if they
+//!    were not there, so that they cannot take the capped enumeration's share: each takes its 6
+//!    best partners (ranked as above; a border counts as half-facing), and those pairs are
+//!    combined with every pair of the first search, at most 20 000 more quadrilaterals; one
+//!    of them replaces the best only if it also reaches [`DetectParams::min_confidence`].
 //! 6. **Confidence** = `support × shape × termination × uniformity`, in 0–1:
 //!    * *support*: the mean of the perimeter-weighted fraction of steps on the visible found
 //!      sides and the weakest side's fraction (either polarity counts); the former must reach
@@ -177,8 +186,8 @@
 //! # Bounds and cost
 //!
 //! Work is linear in the input pixels (one pass for the working copy, one more for the
-//! region grid when proposals are needed) plus fixed caps: 64 lines, 256 refitted peaks, 320
-//! pairs of found lines (plus those with a border), 60 000 quadrilaterals, 6 proposals of
+//! region grid when proposals are needed) plus fixed caps: 80 lines, 320 refitted peaks, 320
+//! pairs of found lines (plus those with a border), 60 000 + 20 000 quadrilaterals, 6 proposals of
 //! 16 quadrilaterals each, 64 points per side and refinement pass. Images whose short side is under 32 pixels, or whose working copy is under
 //! 16, are `NotFound` ([`REASON_IMAGE_TOO_SMALL`]). On a 1280 × 960 photo `detect` takes 6–10 ms
 //! (median of 30 runs, one thread, release build, shared development machine; `cargo run
@@ -218,7 +227,8 @@ pub const FRAME_CONFIDENCE: f32 = 0.5;
 const MIN_IMAGE_SIDE: u32 = 32;
 /// Smallest working-copy side.
 const MIN_WORKING_SIDE: usize = 16;
-/// Most lines taken from the Hough transform.
+/// Strongest lines taken from the Hough transform (a quarter more may follow for orientations
+/// short of lines).
 const MAX_LINES: usize = 64;
 /// Region proposals are searched only when the line search's best candidate is below this
 /// confidence (or there is none): a clear outline needs no second opinion, and most photos
@@ -346,10 +356,13 @@ fn search(image: &RgbImage, factor: u32, params: &DetectParams) -> Option<Pass> 
     // edge pixels along half of it, and never more than 8% of the image's short side.
     let smallest_side = (min_area_fraction * (working_width * working_height) as f64 / ID1_ASPECT).sqrt();
     let min_votes = (0.08 * short).min(0.5 * smallest_side).max(10.0) as u32;
-    let found = hough::find_lines(&map, min_votes, MAX_LINES);
+    let (found, strongest) = hough::find_lines(&map, min_votes, MAX_LINES);
     let mut lines = side_lines(&found, &map);
-    let limits = SearchLimits { min_area_fraction };
-    let mut best = best_candidate(&lines, &map, limits);
+    let limits = SearchLimits {
+        min_area_fraction,
+        min_confidence: f64::from(params.min_confidence),
+    };
+    let mut best = best_candidate(&lines, &map, limits, strongest..found.len());
     if best.as_ref().is_none_or(|c| c.confidence < PROPOSALS_BELOW) {
         let groups = add_proposal_sides(image, factor, &map, min_area_fraction, &mut lines);
         improve_from_groups(&lines, &map, limits, &groups, &mut best);
