@@ -146,7 +146,7 @@ pub struct Intake {
 }
 
 /// A centre crop of the photo before any downscale: at full size for a baseline JPEG (a
-/// 12 MP photo: its centre 1024 × 1024 pixels, decoded in the same pass as the 1/4-scale
+/// 12 MP photo: its centre 512 × 512 pixels, decoded in the same pass as the 1/4-scale
 /// working copy) and for anything decoded at full size; a progressive or CMYK JPEG decoded at
 /// reduced scale gives a crop of that reduced image.
 #[derive(Debug, Clone)]
@@ -276,7 +276,7 @@ mod tests {
     #[test]
     fn the_detail_patch_of_a_large_jpeg_is_at_full_size() {
         // A 3000×2000 JPEG: the working copy comes from the 1/2-scale decode (1500×1000 →
-        // 1280×853); the detail patch is the centre 1024×1000 at full size, fine texture kept.
+        // 1280×853); the detail patch is the centre 512×512 at full size, fine texture kept.
         let image = RgbImage::from_fn(3000, 2000, |x, y| Rgb([(x % 7 * 30) as u8, (y % 5 * 40) as u8, 128]));
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
@@ -284,9 +284,9 @@ mod tests {
             .unwrap();
         let taken = intake(&jpeg, &IntakeLimits::default()).unwrap();
         assert_eq!(taken.working.dimensions(), (1280, 853));
-        assert_eq!(taken.detail.image.dimensions(), (1024, 1000));
+        assert_eq!(taken.detail.image.dimensions(), (512, 512));
         assert!((taken.detail.scale - 1.0).abs() < 1e-6);
-        let (x0, y0) = ((3000 - 1024) / 2, (2000 - 1000) / 2);
+        let (x0, y0) = ((3000 - 512) / 2, (2000 - 512) / 2);
         let mut error = 0u64;
         for (x, y, pixel) in taken.detail.image.enumerate_pixels() {
             let original = image.get_pixel(x0 + x, y0 + y);
@@ -297,7 +297,7 @@ mod tests {
                 .map(|(a, b)| u64::from(a.abs_diff(b)))
                 .sum::<u64>();
         }
-        let mean = error as f64 / (1024.0 * 1000.0 * 3.0);
+        let mean = error as f64 / (512.0 * 512.0 * 3.0);
         assert!(
             mean < 12.0,
             "mean error {mean:.1}: the 7-px and 5-px stripes must survive"

@@ -26,8 +26,9 @@ pub struct IntakeLimits {
     /// larger value: that is how a higher-resolution copy is obtained.
     pub working_max_side: u32,
     /// Longest side of [`crate::Intake::detail`], the centre crop kept at the decoded
-    /// resolution (before the downscale to the working copy). Default 1024: enough
-    /// display-pixel periods for the screen-photo check, small enough to cost ~1 ms.
+    /// resolution (before the downscale to the working copy). Default 512: the 4 × 4 tiles of
+    /// 128 pixels the screen-photo check reads, side by side; each detail pixel of a large
+    /// JPEG costs a full 8-point IDCT.
     pub detail_max_side: u32,
 }
 
@@ -39,7 +40,7 @@ impl Default for IntakeLimits {
             max_dimension: 20_000,
             max_decoded_bytes: 512 * 1024 * 1024,
             working_max_side: 1280,
-            detail_max_side: 1024,
+            detail_max_side: 512,
         }
     }
 }

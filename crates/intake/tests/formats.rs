@@ -137,7 +137,7 @@ fn large_jpeg_is_decoded_scaled_to_the_working_size() {
 #[test]
 fn very_large_jpeg_is_decoded_at_an_exact_scale_with_a_full_size_detail_patch() {
     // 4000×3000 for a 1280 working size: 1/4 scale gives 1000×750 (at least 3/4 of 1280), taken
-    // without resampling; the centre 1024×1024 is decoded at full size in the same pass.
+    // without resampling; the centre 512×512 is decoded at full size in the same pass.
     let image = quadrants(4000, 3000);
     let bytes = jpeg_with(
         image.as_raw(),
@@ -154,7 +154,7 @@ fn very_large_jpeg_is_decoded_at_an_exact_scale_with_a_full_size_detail_patch() 
     assert_eq!(result.working.dimensions(), (1000, 750));
     assert!((result.working_scale() - 0.25).abs() < 1e-6);
     assert_quadrants(&result.working, 14);
-    assert_eq!(result.detail.image.dimensions(), (1024, 1024));
+    assert_eq!(result.detail.image.dimensions(), (512, 512));
     assert!((result.detail.scale - 1.0).abs() < 1e-6);
     // The detail patch is the centre of the photo, where the four quadrants meet.
     assert_quadrants(&result.detail.image, 14);

@@ -5,9 +5,9 @@
 //! orients the upload into one downscaled working copy; [`openkyc_docdetect`]
 //! finds the document's quadrilateral and rectifies it; [`openkyc_quality`]
 //! measures sharpness, glare and exposure on the rectified document, and the
-//! screen pattern on the intake's detail patch (the centre of the photo at the
-//! resolution it was decoded at, where a display's pixel grid survives: the
-//! downscaled working copy averages it away); metadata is read for editing
+//! screen pattern on the intake's detail patch (the centre of the photo at full
+//! size, where a display's pixel grid survives: the downscaled working copy
+//! averages it away); metadata is read for editing
 //! software and screenshot traits.
 //! Each measurement is compared with one threshold from [`PrecheckConfig`]
 //! (the shipped `config/precheck.toml`), giving a [`CheckOutcome`]; failed

@@ -3,8 +3,8 @@
 //!
 //! # Algorithm
 //! Measured on pixels that were never resampled: [`screen_pattern_native`]
-//! on the intake's detail patch (the centre of the photo at its decoded
-//! resolution). A display's pixel pitch is a few camera pixels, and any
+//! on the intake's detail patch (the centre of the photo at full size). A
+//! display's pixel pitch is a few camera pixels, and any
 //! downscale averages it away ([`screen_pattern`] on the analysis image
 //! remains for callers that only have that).
 //!
