@@ -1,6 +1,6 @@
 //! Measures glare on generated samples: reads a sample's true corners from a
 //! `labels.jsonl` written by `openkyc-synth`, rectifies the document to 960 px
-//! wide (homography + bilinear), prints the glare measurement and how clipped
+//! wide (`openkyc_docdetect::rectify`), prints the glare measurement and how clipped
 //! its bright neutral pixels are and, with `--dump DIR`, writes the crop and
 //! an overlay of those pixels. Ids are matched by prefix.
 //!
@@ -25,51 +25,13 @@ fn corners_of(line: &str) -> [[f64; 2]; 4] {
     ]
 }
 
-/// Homography from the unit square to the quad (corners TL, TR, BR, BL).
-fn square_to_quad(q: [[f64; 2]; 4]) -> [f64; 8] {
-    let [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = q;
-    let (dx1, dx2, dx3) = (x1 - x2, x3 - x2, x0 - x1 + x2 - x3);
-    let (dy1, dy2, dy3) = (y1 - y2, y3 - y2, y0 - y1 + y2 - y3);
-    let den = dx1 * dy2 - dx2 * dy1;
-    let g = (dx3 * dy2 - dx2 * dy3) / den;
-    let h = (dx1 * dy3 - dx3 * dy1) / den;
-    [
-        x1 - x0 + g * x1,
-        x3 - x0 + h * x3,
-        x0,
-        y1 - y0 + g * y1,
-        y3 - y0 + h * y3,
-        y0,
-        g,
-        h,
-    ]
-}
-
+/// The document rectified to 960 px wide by the detector's own rectification.
 fn rectify(photo: &RgbImage, q: [[f64; 2]; 4]) -> RgbImage {
     let dist = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
     let width = (dist(q[0], q[1]) + dist(q[3], q[2])) / 2.0;
     let height = (dist(q[0], q[3]) + dist(q[1], q[2])) / 2.0;
-    let (w, h) = (960u32, (960.0 * height / width).round() as u32);
-    let m = square_to_quad(q);
-    RgbImage::from_fn(w, h, |x, y| {
-        let (u, v) = ((x as f64 + 0.5) / w as f64, (y as f64 + 0.5) / h as f64);
-        let z = m[6] * u + m[7] * v + 1.0;
-        let px = (m[0] * u + m[1] * v + m[2]) / z - 0.5;
-        let py = (m[3] * u + m[4] * v + m[5]) / z - 0.5;
-        let (x0, y0) = (px.floor(), py.floor());
-        let (fx, fy) = (px - x0, py - y0);
-        let at = |xx: f64, yy: f64| {
-            let xx = xx.clamp(0.0, photo.width() as f64 - 1.0) as u32;
-            let yy = yy.clamp(0.0, photo.height() as f64 - 1.0) as u32;
-            photo.get_pixel(xx, yy).0
-        };
-        let (a, b, c, d) = (at(x0, y0), at(x0 + 1.0, y0), at(x0, y0 + 1.0), at(x0 + 1.0, y0 + 1.0));
-        Rgb(std::array::from_fn(|k| {
-            let top = a[k] as f64 * (1.0 - fx) + b[k] as f64 * fx;
-            let bottom = c[k] as f64 * (1.0 - fx) + d[k] as f64 * fx;
-            (top * (1.0 - fy) + bottom * fy).round() as u8
-        }))
-    })
+    let corners = q.map(|[x, y]| [x as f32, y as f32]);
+    openkyc_docdetect::rectify(photo, &corners, 960, (960.0 * height / width).round() as u32)
 }
 
 fn main() {
