@@ -20,9 +20,8 @@ use std::path::PathBuf;
 
 use image::RgbImage;
 use openkyc_docdetect::{detect, DetectParams, Detection};
+use openkyc_intake::{intake, IntakeLimits};
 
-/// Working copy long side, as the precheck's intake makes it.
-const WORKING: u32 = 1280;
 /// A corner error above this many working pixels counts as a wrong quadrilateral.
 const WRONG_PX: f64 = 12.0;
 
@@ -72,62 +71,6 @@ fn parse(line: &str) -> Option<Label> {
     })
 }
 
-/// Working copy ÷ original, as the intake chooses it: a JPEG of at least 1.5 × the working
-/// size is decoded at the smallest of 1/8, 1/4, 1/2 that still reaches 3/4 of it (a
-/// 2000 × 1500 photo: 1000 × 750), anything else area-averaged to the working size.
-fn working_scale(file: &str, long: u32) -> f64 {
-    let long = f64::from(long);
-    let working = f64::from(WORKING);
-    if file.ends_with(".jpg") && long >= 1.5 * working {
-        if let Some(s) = [0.125, 0.25, 0.5].into_iter().find(|s| long * s >= 0.75 * working) {
-            return s;
-        }
-    }
-    (working / long).min(1.0)
-}
-
-/// Area-average resize to `(tw, th)` (like the intake's).
-fn resize_area(img: &RgbImage, tw: u32, th: u32) -> RgbImage {
-    let (w, h) = img.dimensions();
-    if (tw, th) == (w, h) {
-        return img.clone();
-    }
-    let sx = f64::from(w) / f64::from(tw);
-    let sy = f64::from(h) / f64::from(th);
-    let spans = |s: f64, n: u32, limit: u32| -> Vec<Vec<(u32, f64)>> {
-        (0..n)
-            .map(|o| {
-                let (a, b) = (f64::from(o) * s, f64::from(o + 1) * s);
-                let mut v = Vec::new();
-                let mut i = a.floor() as u32;
-                while f64::from(i) < b && i < limit {
-                    let wgt = (b.min(f64::from(i + 1)) - a.max(f64::from(i))).max(0.0);
-                    if wgt > 0.0 {
-                        v.push((i, wgt));
-                    }
-                    i += 1;
-                }
-                v
-            })
-            .collect()
-    };
-    let (xs, ys) = (spans(sx, tw, w), spans(sy, th, h));
-    RgbImage::from_fn(tw, th, |x, y| {
-        let mut acc = [0f64; 3];
-        let mut total = 0.0;
-        for &(yy, wy) in &ys[y as usize] {
-            for &(xx, wx) in &xs[x as usize] {
-                let p = img.get_pixel(xx, yy).0;
-                for c in 0..3 {
-                    acc[c] += wx * wy * f64::from(p[c]);
-                }
-                total += wx * wy;
-            }
-        }
-        image::Rgb(acc.map(|a| (a / total).round().clamp(0.0, 255.0) as u8))
-    })
-}
-
 fn keystone_and_deviation(q: &[[f64; 2]; 4]) -> (f64, f64) {
     let d = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
     let s = [0, 1, 2, 3].map(|i| d(q[i], q[(i + 1) % 4]));
@@ -171,18 +114,17 @@ fn main() {
         if !filters.is_empty() && !filters.iter().any(|f| label.id.contains(f.as_str())) {
             continue;
         }
-        let Ok(img) = image::open(dir.join(&label.file)) else {
+        // The precheck's own intake makes the working copy (scale rule, decoder, resize).
+        let taken = std::fs::read(dir.join(&label.file))
+            .ok()
+            .and_then(|bytes| intake(&bytes, &IntakeLimits::default()).ok());
+        let Some(taken) = taken else {
             println!("{:<44} unreadable", label.id);
             continue;
         };
-        let img = img.to_rgb8();
-        let (w, h) = img.dimensions();
-        let scale = working_scale(&label.file, w.max(h));
-        let (tw, th) = (
-            ((f64::from(w) * scale).round() as u32).max(1),
-            ((f64::from(h) * scale).round() as u32).max(1),
-        );
-        let working = resize_area(&img, tw, th);
+        let (w, h) = (taken.width, taken.height);
+        let working = taken.working;
+        let (tw, th) = working.dimensions();
         let truth = label
             .corners
             .map(|[x, y]| [x * f64::from(tw) / f64::from(w), y * f64::from(th) / f64::from(h)]);

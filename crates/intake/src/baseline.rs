@@ -488,9 +488,9 @@ impl Plan {
         })
     }
 
-    /// The output size at `n`/8 scale: `ceil(size · n / 8)`.
-    fn output_size(&self, n: usize) -> (usize, usize) {
-        ((self.width * n).div_ceil(8), (self.height * n).div_ceil(8))
+    /// The output size at the plan's scale: `ceil(size · n / 8)`.
+    fn output_size(&self) -> (usize, usize) {
+        ((self.width * self.n).div_ceil(8), (self.height * self.n).div_ceil(8))
     }
 
     /// Full-size pixels of an MCU, across and down.
@@ -560,7 +560,7 @@ impl Plan {
 
     /// The output image at `ceil(size · n / 8)`, chroma replicated onto the luma grid.
     fn to_rgb(&self) -> RgbImage {
-        let (out_w, out_h) = self.output_size(self.n);
+        let (out_w, out_h) = self.output_size();
         let planes: Vec<(&[u8], usize)> = self.components.iter().map(|c| (c.plane.as_slice(), c.stride)).collect();
         self.planes_to_rgb(&planes, out_w, out_h)
     }

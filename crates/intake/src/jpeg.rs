@@ -403,7 +403,9 @@ fn assemble_icc(chunks: &[(u8, u8, &[u8])]) -> Option<Vec<u8>> {
 }
 
 /// Decodes with the fastest decoder for this file and size, the others as fallbacks:
-/// - the image is at least twice the working size: reduced in the IDCT domain by the smallest
+/// - a baseline file whose 1/8, 1/4 or 1/2 scale reaches 3/4 of `target`: at that scale with a
+///   full-size detail patch ([`decode_with_detail`]);
+/// - otherwise, the image is at least twice the working size: reduced in the IDCT domain by the smallest
 ///   of 1/8, 1/4, 1/2 whose output still covers `target` (a 12 MP photo is never decoded at
 ///   full size) — by [`baseline::decode_reduced`] for the baseline YCbCr/grey files phones
 ///   write, else by jpeg-decoder (progressive, CMYK, unusual sampling);
@@ -430,7 +432,7 @@ fn decode(
     if eighths == 8 {
         return full().or_else(|first_error| scaled().map_err(|_| first_error));
     }
-    let reduced = |side: u32| u64::from((side * eighths).div_ceil(8));
+    let reduced = |side: u32| u64::from(scaled_side(side, eighths));
     limits.check_decoded_bytes(reduced(frame.width) * reduced(frame.height) * 3)?;
     let fast = guarded(FORMAT, || Ok(baseline::decode_reduced(bytes, header, eighths)));
     if let Ok(Some(image)) = fast {
@@ -459,16 +461,12 @@ fn decode_with_detail(
     target: (u32, u32),
     limits: &IntakeLimits,
 ) -> Result<Option<Decoded>, IntakeError> {
-    let scaled = |side: u32, eighths: u32| (side * eighths).div_ceil(8);
-    // "Reaches" on either side, as `idct_eighths` compares either side.
-    let Some(eighths) = [1, 2, 4].into_iter().find(|&eighths| {
-        4 * scaled(frame.width, eighths) >= 3 * target.0 || 4 * scaled(frame.height, eighths) >= 3 * target.1
-    }) else {
+    let Some(eighths) = smallest_eighths_reaching(frame, target, (3, 4)) else {
         return Ok(None);
     };
     let pixels = |(w, h): (u32, u32)| u64::from(w) * u64::from(h) * 3;
     let (x, y, width, height) = crate::centre_window(frame.width, frame.height, limits.detail_max_side);
-    let whole = (scaled(frame.width, eighths), scaled(frame.height, eighths));
+    let whole = (scaled_side(frame.width, eighths), scaled_side(frame.height, eighths));
     limits.check_decoded_bytes(pixels(whole) + pixels((width, height)))?;
     let window = baseline::Window {
         x: x as usize,
@@ -493,11 +491,22 @@ fn decode_with_detail(
 /// The IDCT output size jpeg-decoder picks, in eighths: the smallest of 1, 2, 4 whose scaled
 /// width or height reaches the target (its `choose_idct_size`), else 8 (full size).
 fn idct_eighths(frame: &Frame, target: (u32, u32)) -> u32 {
-    let scaled = |side: u32, eighths: u32| (side * eighths).div_ceil(8);
+    smallest_eighths_reaching(frame, target, (1, 1)).unwrap_or(8)
+}
+
+/// The smallest of 1, 2, 4 eighths at which the scaled width or height reaches `part`
+/// (numerator, denominator) of the target's, or `None`.
+fn smallest_eighths_reaching(frame: &Frame, target: (u32, u32), (num, den): (u64, u64)) -> Option<u32> {
+    let reaches =
+        |side: u32, eighths: u32, wanted: u32| den * u64::from(scaled_side(side, eighths)) >= num * u64::from(wanted);
     [1, 2, 4]
         .into_iter()
-        .find(|&eighths| scaled(frame.width, eighths) >= target.0 || scaled(frame.height, eighths) >= target.1)
-        .unwrap_or(8)
+        .find(|&eighths| reaches(frame.width, eighths, target.0) || reaches(frame.height, eighths, target.1))
+}
+
+/// `ceil(side · eighths / 8)`: a side's length at `eighths`/8 scale.
+fn scaled_side(side: u32, eighths: u32) -> u32 {
+    (side * eighths).div_ceil(8)
 }
 
 fn decode_scaled(
