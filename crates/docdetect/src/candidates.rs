@@ -650,10 +650,12 @@ fn evaluate(
         return None;
     }
     let support = 0.5 * (mean_support + min_support);
-    let frame_sides = lines.iter().filter(|l| l.frame).count();
     let area_weight = (visible_area / image_area).powf(0.25);
-    let shape = shape_factor(&corners, frame_sides, w, h);
-    if support * shape * area_weight <= to_beat {
+    let frame = lines.map(|l| l.frame);
+    // The shape with border corners left out bounds the score; it applies when a whole side
+    // is seen (below).
+    let lenient_shape = shape_factor(&corners, frame, true, w, h);
+    if support * lenient_shape * area_weight <= to_beat {
         return None;
     }
     let centroid = corners.iter().fold(Point::default(), |acc, c| acc.add(*c)).scale(0.25);
@@ -693,6 +695,24 @@ fn evaluate(
             return None;
         }
     }
+    // Where a side meets a border there is no document corner, and its angle is that of the
+    // document to the frame: it says nothing once a whole side is seen, corner to corner.
+    // Short of that, the border corners' angles are what keeps texture lines cutting off a
+    // part of the image from passing for a document.
+    let true_corner = |i: &usize| !frame[*i] && !frame[(*i + 1) % 4];
+    let true_corners = (0..4).filter(true_corner).count();
+    let seen_true_corners = (0..4).filter(true_corner).filter(|&i| corner_seen[i]).count();
+    let side_seen = true_corners >= 2 && seen_true_corners == true_corners;
+    // With two border sides, two lines crossing part of the frame are all there is, which
+    // texture (wood grain, a table edge) gives as readily: a document corner must be seen.
+    if frame.iter().filter(|&&f| f).count() >= 2 && seen_true_corners == 0 {
+        return None;
+    }
+    let shape = if side_seen {
+        lenient_shape
+    } else {
+        shape_factor(&corners, frame, false, w, h)
+    };
     // Edges that carry on past the corners belong to longer lines (a grid, a table edge).
     let termination = if beyond_count > 0 {
         1.0 - 0.5 * beyond_sum / f64::from(beyond_count)
@@ -808,13 +828,23 @@ fn brighter_inside(line: &Line, polarity: i8, on_side: Point, centroid: Point) -
 /// consistent view of a rectangle: the focal length solved from its two vanishing points is
 /// plausible for a principal point at the image centre, or at the quadrilateral's own centre
 /// (the camera aimed at the document), or it is a trapezoid (a tilt about one axis).
-fn shape_factor(corners: &[Point; 4], frame_sides: usize, w: f64, h: f64) -> f64 {
+///
+/// `frame[i]` tells whether the side into `corners[i]` is an image border. With
+/// `skip_border_corners`, the angles where a side meets a border are left out (see
+/// [`true_corner_deviation`]).
+fn shape_factor(corners: &[Point; 4], frame: [bool; 4], skip_border_corners: bool, w: f64, h: f64) -> f64 {
     let max_deviation = corner_angles_deg(corners)
         .iter()
         .map(|a| (a - 90.0).abs())
         .fold(0.0, f64::max);
+    let frame_sides = frame.iter().filter(|&&f| f).count();
     if frame_sides > 0 {
         // Only the visible part is known, which may be any shape short of a sliver.
+        let max_deviation = if skip_border_corners {
+            true_corner_deviation(corners, frame)
+        } else {
+            max_deviation
+        };
         let visible = mean_side_aspect(corners);
         let ratio = visible.max(1.0 / visible.max(1e-9));
         let sliver = if ratio <= 2.2 {
@@ -837,6 +867,17 @@ fn shape_factor(corners: &[Point; 4], frame_sides: usize, w: f64, h: f64) -> f64
     let consistent = view.is_some_and(|v| v.focal_measured || v.one_vanishing_point);
     let aspect = view.map_or_else(|| mean_side_aspect(corners), |v| v.aspect);
     angle_prior(max_deviation, consistent) * aspect_prior(aspect)
+}
+
+/// Largest |angle − 90°| (degrees) over the corners where two found sides meet, or over all
+/// four corners when there is none (two opposite borders).
+fn true_corner_deviation(corners: &[Point; 4], frame: [bool; 4]) -> f64 {
+    let deviations = corner_angles_deg(corners).map(|a| (a - 90.0).abs());
+    let at_true_corners = (0..4)
+        .filter(|&i| !frame[i] && !frame[(i + 1) % 4])
+        .map(|i| deviations[i])
+        .reduce(f64::max);
+    at_true_corners.unwrap_or_else(|| deviations.iter().copied().fold(0.0, f64::max))
 }
 
 /// Largest corner-angle deviation (degrees) that costs nothing.

@@ -97,7 +97,13 @@
 //!      principal point) is within 1.32–1.72 (ID-1 1.586, ID-2 and ID-3 1.42, with room for
 //!      error), else `0.4 + 0.6·exp(−(d/0.15)²)` with `d` the log-distance to that range; with
 //!      a border side only the visible part is known, so *aspect* is 0.9, falling off when the
-//!      visible part is a sliver (long/short above 2.2), and *angles* uses `s` = 25°;
+//!      visible part is a sliver (long/short above 2.2), and *angles* uses `s` = 25°, over the
+//!      corners where two found sides meet only once those corners (at least two) are all seen
+//!      (edge support next to them, as in *Cut corners* below: a whole side seen corner to
+//!      corner), since where a side meets a border the angle is the document's to the frame;
+//!      short of that, over all four. A candidate with two border sides needs one of its
+//!      corners between found sides seen: two lines crossing the frame alone are what texture
+//!      gives;
 //!    * *termination* = 1 − ½ × the mean support found 3–15% of the side length *beyond* each
 //!      corner inside the frame: edges that carry on belong to a grid or a table edge;
 //!    * *uniformity* = 0.85 when the document is brighter than its surroundings on some sides
@@ -127,6 +133,14 @@
 //!    same evidence decides.
 //!
 //!    The best is reported if its confidence reaches [`DetectParams::min_confidence`] (0.5).
+//!    When none does, steps 1–6 are repeated once on a working copy 2× coarser (factor `2k`):
+//!    a blurred outline spreads its step over more working pixels than the edge tests of
+//!    steps 2 and 4 accept (an out-of-focus photo, σ ≈ 2% of the card's width), and is twice
+//!    as sharp there. That search takes documents of at least 4 × `min_area_fraction` (as many
+//!    coarse working pixels as the smallest reported document has in the normal copy: fewer
+//!    cannot be told from the objects around them), without region proposals (their grid
+//!    does not depend on the working copy). Its best candidate is reported if it reaches the
+//!    confidence; refinement (step 8) then works at the input resolution with the factor `2k`.
 //! 8. **Refinement** at the input resolution, side by side. Across the coarse side, at up to 64
 //!    points (every ≥ 3 px, skipping 8% of the side next to a visible corner for the rounded
 //!    corners, r ≈ 3 mm), a luminance profile within ±(1.5 k + 2) px is sampled (bilinear,
@@ -193,7 +207,10 @@
 //! (median of 30 runs, one thread, release build, shared development machine; `cargo run
 //! --release -p openkyc-docdetect --example timing`), of which the two colour planes (blur and
 //! Sobel) take about 1 ms (CPU time of the timing example with and without them); the region
-//! proposals, when they run, add about 4 ms. `rectify` takes about 20 ns per output pixel.
+//! proposals, when they run, add about 4 ms; the coarse fallback, only when no candidate
+//! reaches the confidence, repeats steps 1–6 on a quarter of the working pixels (about 2 ms
+//! more on a 1280 × 960 photo without a document). `rectify` takes
+//! about 20 ns per output pixel.
 
 mod candidates;
 mod edges;
@@ -236,6 +253,9 @@ const MAX_LINES: usize = 64;
 const PROPOSALS_BELOW: f64 = 0.8;
 /// Long side ÷ short side of an ID-1 card.
 const ID1_ASPECT: f64 = 1.586;
+/// When no candidate of the working copy reaches the reporting confidence, the search is
+/// repeated on a copy this many times coarser (see step 7 of the crate documentation).
+const COARSE_FALLBACK: u32 = 2;
 
 /// Tuning of [`detect`]. `Default` gives the values the tests and timings use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -315,10 +335,32 @@ pub fn detect(image: &RgbImage, params: &DetectParams) -> Detection {
         return not_found(REASON_IMAGE_TOO_SMALL);
     }
     let factor = downscale_factor(w, h, params.working_size.clamp(64, 2048));
-    let Some(pass) = search(image, factor, params) else {
+    let min_area_fraction = f64::from(params.min_area_fraction).clamp(0.0, 1.0);
+    let Some(fine) = search(image, factor, min_area_fraction, true, params) else {
         return not_found(REASON_IMAGE_TOO_SMALL);
     };
-    let edge_density = pass.map.edges.len() as f64 / (pass.map.width * pass.map.height) as f64;
+    let edge_density = fine.map.edges.len() as f64 / (fine.map.width * fine.map.height) as f64;
+    let confident = |p: &Pass| {
+        p.best
+            .as_ref()
+            .is_some_and(|c| c.confidence >= f64::from(params.min_confidence))
+    };
+    // Coarse-to-fine fallback: a blurred outline spreads its step over more working pixels than
+    // the edge tests accept; at half the resolution it is twice as sharp.
+    let pass = if confident(&fine) {
+        fine
+    } else {
+        // Only documents as large in coarse working pixels as the smallest reported one is in
+        // the normal working copy: a smaller one is too few pixels across to be told apart
+        // from the objects around it.
+        let coarse_min_area = (min_area_fraction * f64::from(COARSE_FALLBACK * COARSE_FALLBACK)).min(1.0);
+        // The region proposals are left out there: their grid does not depend on the working
+        // copy, so they would only repeat the first pass's.
+        match search(image, COARSE_FALLBACK * factor, coarse_min_area, false, params) {
+            Some(coarse) if confident(&coarse) => coarse,
+            _ => fine,
+        }
+    };
     let scan_like = FRAME_CONFIDENCE >= params.min_confidence && looks_like_a_scan(w, h, edge_density);
     match &pass.best {
         Some(c)
@@ -341,9 +383,16 @@ struct Pass {
     best: Option<Candidate>,
 }
 
-/// Steps 1–7 of the algorithm on the working copy downscaled by `factor`; `None` when the
-/// working copy is too small.
-fn search(image: &RgbImage, factor: u32, params: &DetectParams) -> Option<Pass> {
+/// Steps 1–7 of the algorithm (step 7, the region proposals, only with `proposals`) on the
+/// working copy downscaled by `factor`, for documents of at least `min_area_fraction` of the
+/// image; `None` when the working copy is too small.
+fn search(
+    image: &RgbImage,
+    factor: u32,
+    min_area_fraction: f64,
+    proposals: bool,
+    params: &DetectParams,
+) -> Option<Pass> {
     let planes = downscale_planes(image, factor);
     if planes.luma.width.min(planes.luma.height) < MIN_WORKING_SIDE {
         return None;
@@ -351,7 +400,6 @@ fn search(image: &RgbImage, factor: u32, params: &DetectParams) -> Option<Pass> 
     let (working_width, working_height) = (planes.luma.width, planes.luma.height);
     let map = edge_map(planes.blurred());
     let short = working_width.min(working_height) as f64;
-    let min_area_fraction = f64::from(params.min_area_fraction).clamp(0.0, 1.0);
     // The short side of the smallest document worth reporting (ID-1 proportions): a line needs
     // edge pixels along half of it, and never more than 8% of the image's short side.
     let smallest_side = (min_area_fraction * (working_width * working_height) as f64 / ID1_ASPECT).sqrt();
@@ -363,7 +411,7 @@ fn search(image: &RgbImage, factor: u32, params: &DetectParams) -> Option<Pass> 
         min_confidence: f64::from(params.min_confidence),
     };
     let mut best = best_candidate(&lines, &map, limits, strongest..found.len());
-    if best.as_ref().is_none_or(|c| c.confidence < PROPOSALS_BELOW) {
+    if proposals && best.as_ref().is_none_or(|c| c.confidence < PROPOSALS_BELOW) {
         let groups = add_proposal_sides(image, factor, &map, min_area_fraction, &mut lines);
         improve_from_groups(&lines, &map, limits, &groups, &mut best);
     }

@@ -419,3 +419,67 @@ fn a_card_as_bright_as_its_background_is_found_by_its_colour() {
     };
     assert!(error < 0.02, "corner error {error:.4} of the diagonal");
 }
+
+#[test]
+fn a_badly_blurred_low_contrast_card_is_found_at_the_coarser_scale() {
+    // A plain card 20 grey levels brighter than the table, out of focus by σ = 7–9 px (about 2%
+    // of its width, 3.5–4.5 working pixels): its edges are too gradual for the edge tests of the
+    // working copy, but half as gradual in the 2× coarser copy of the fallback.
+    let card = RgbImage::from_pixel(86, 54, image::Rgb([150, 152, 156]));
+    let quad = place((86.0, 54.0), (330.0, 235.0), 430.0, 8.0, (6.0, -4.0), 900.0);
+    let scene = render_image(640, 480, &card, &quad, Background::Plain([130.0, 132.0, 136.0]));
+    for sigma in [7.0, 9.0] {
+        let detection = detect(&gaussian_blur(&scene, sigma), &DetectParams::default());
+        let doc = found(&detection);
+        let error = corner_error(&doc.corners, &quad) / diagonal(&quad);
+        assert!(error < 0.02, "σ {sigma}: {error} {doc:?}");
+    }
+}
+
+#[test]
+fn a_card_leaving_the_frame_past_three_corners_is_not_taken_for_its_photo() {
+    // Large and rotated by 30–35°, the card leaves the frame so that each side meets a border
+    // at 55–60°. Those angles are the card's to the frame, not corner angles: once a whole
+    // side is seen, corner to corner, they must not hand the win to the photo printed on it.
+    for (centre, rotation, width) in [
+        ((250.0, 170.0), -35.0, 300.0),
+        ((240.0, 180.0), 30.0, 300.0),
+        ((230.0, 170.0), 35.0, 320.0),
+    ] {
+        let quad = place(ID1, centre, width, rotation, (4.0, 3.0), 600.0);
+        let outside = quad
+            .iter()
+            .filter(|[x, y]| *x < 0.0 || *y < 0.0 || *x > f64::from(W) || *y > f64::from(H))
+            .count();
+        let (_, detection) = run(Background::Dark, CardStyle::Light, ID1, &quad);
+        let doc = found(&detection);
+        let cut = doc.corners_outside.iter().filter(|&&c| c).count();
+        assert!(
+            outside >= 2 && cut == outside,
+            "{centre:?} {rotation}°: {outside} outside, {cut} cut {doc:?}"
+        );
+    }
+}
+
+#[test]
+fn a_band_across_the_frame_does_not_outrank_a_small_card_on_it() {
+    // A brighter strip across the whole frame (a table runner, a sunlit stripe) with a small
+    // card on it: the strip's two edges and two borders make a large quadrilateral with no
+    // document corner in view, which must not win over the card by its area.
+    let quad = place(ID1, (170.0, 120.0), 80.0, 10.0, (4.0, 3.0), 600.0);
+    let strip = |y: u32| if (40..200).contains(&y) { 120 } else { 70 };
+    let mut scene = render_card(W, H, ID1, &quad, Background::Plain([1.0, 2.0, 3.0]), CardStyle::Light);
+    for (_, y, p) in scene.enumerate_pixels_mut() {
+        if p.0 == [1, 2, 3] {
+            p.0 = [strip(y), strip(y), strip(y) + 5];
+        }
+    }
+    let params = DetectParams {
+        min_area_fraction: 0.0125,
+        ..DetectParams::default()
+    };
+    let detection = detect(&scene, &params);
+    let doc = found(&detection);
+    let error = corner_error_any_rotation(&doc.corners, &quad) / diagonal(&quad);
+    assert!(error < 0.06, "{error} {doc:?}");
+}

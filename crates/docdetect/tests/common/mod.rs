@@ -386,3 +386,33 @@ pub fn diagonal(quad: &[[f64; 2]; 4]) -> f64 {
     let d = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
     0.5 * (d(quad[0], quad[2]) + d(quad[1], quad[3]))
 }
+
+/// Gaussian blur with standard deviation `sigma` px (separable, kernel ±3σ, edges clamped): a
+/// badly out-of-focus photo.
+pub fn gaussian_blur(img: &RgbImage, sigma: f64) -> RgbImage {
+    let radius = (3.0 * sigma).ceil() as i64;
+    let kernel: Vec<f64> = (-radius..=radius)
+        .map(|i| (-(i as f64).powi(2) / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let total: f64 = kernel.iter().sum();
+    let (w, h) = (i64::from(img.width()), i64::from(img.height()));
+    let pass = |src: &RgbImage, horizontal: bool| {
+        RgbImage::from_fn(src.width(), src.height(), |x, y| {
+            let mut sum = [0.0; 3];
+            for (k, weight) in kernel.iter().enumerate() {
+                let offset = k as i64 - radius;
+                let (xx, yy) = if horizontal {
+                    ((i64::from(x) + offset).clamp(0, w - 1), i64::from(y))
+                } else {
+                    (i64::from(x), (i64::from(y) + offset).clamp(0, h - 1))
+                };
+                let p = src.get_pixel(xx as u32, yy as u32).0;
+                for i in 0..3 {
+                    sum[i] += weight * f64::from(p[i]);
+                }
+            }
+            Rgb(sum.map(|s| (s / total).round().clamp(0.0, 255.0) as u8))
+        })
+    };
+    pass(&pass(img, true), false)
+}
