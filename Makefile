@@ -11,12 +11,13 @@ OPENKYC := target/release/openkyc
 models:
 	scripts/fetch-models.sh
 
-## Debian packages the tests read (the OCR-B font); installed when root.
+## Debian packages the reader and the tests need (the OCR-B and DejaVu
+## fonts); installed when root.
 system-deps:
 	scripts/install-system-deps.sh
 
 ## The main job: build the openkyc CLI and run it on the bundled samples.
-run: models
+run: models system-deps
 	$(CARGO) build --release --locked -p openkyc
 	@echo "== openkyc mrz samples/passport-td3.mrz"
 	@$(OPENKYC) mrz --reference-date 2026-11-28 samples/passport-td3.mrz
@@ -32,6 +33,10 @@ run: models
 	$(CARGO) run --release --locked -q -p openkyc-synth --bin synth -- target/samples --seed 1 --per-kind 1 > /dev/null 2>&1
 	@$(OPENKYC) precheck target/samples/clean-0000-phone_exif.jpg
 	@$(OPENKYC) precheck target/samples/doc_glare-0000-large.jpg || true
+	@echo "== openkyc read on a generated passport page (the ICAO specimen, expired since 2012) and a card back"
+	$(CARGO) run --release --locked -q -p openkyc-docgen --example pages -- target/samples 2 > /dev/null
+	@$(OPENKYC) read --reference-date 2026-11-28 target/samples/td3-0.png || true
+	@$(OPENKYC) read --reference-date 2026-11-28 target/samples/td1-back-1.png
 
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.

@@ -2,11 +2,13 @@
 # Debian packages the tests read at run time (not libraries the build links):
 #   fonts-ocr-b  the OCR-B font (public domain) that the MRZ reader's glyph
 #                templates and test renders are made from.
+#   fonts-dejavu-core  DejaVu Sans, the visual-zone font of the test
+#                documents openkyc-docgen draws.
 # Installs what is missing when run as root with apt; otherwise says what to
 # install, and the tests that need it print SKIPPED.
 set -euo pipefail
 
-packages=(fonts-ocr-b)
+packages=(fonts-ocr-b fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -6,7 +6,7 @@
 
 use crate::input::Grid;
 use crate::layout::{Field, MrzFormat};
-use crate::parse::find_long_number;
+use crate::parse::{allowed, find_long_number};
 use crate::report::MrzReport;
 use std::ops::Range;
 
@@ -46,6 +46,45 @@ impl CheckCoverage {
 }
 
 impl MrzFormat {
+    /// Where each data field of this format sits, one entry per run of
+    /// characters (a field may span several runs), in layout order. Check
+    /// digits are not listed; see [`MrzFormat::check_coverage`].
+    pub fn field_ranges(self) -> Vec<(Field, CharRange)> {
+        self.layout()
+            .fields
+            .iter()
+            .map(|f| {
+                (
+                    f.field,
+                    CharRange {
+                        line: f.span.line,
+                        columns: f.span.start..f.span.start + f.span.len,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Whether `c` may stand at `line`, `column` in this format: letters
+    /// (and the filler) in names and codes, digits (and the filler) in dates
+    /// and check digits, `M`/`F`/`X`/`<` for sex, any MRZ symbol in document
+    /// numbers and optional data. A reader uses it to prefer, among its
+    /// candidates for a position, one the layout allows (an `O` read as `0`
+    /// in a name). Outside the format's shape: `false`.
+    pub fn allows(self, line: usize, column: usize, c: char) -> bool {
+        let (lines, width) = self.shape();
+        if line >= lines || column >= width {
+            return false;
+        }
+        let class = self
+            .layout()
+            .fields
+            .iter()
+            .find(|f| f.span.line == line && (f.span.start..f.span.start + f.span.len).contains(&column))
+            .map_or(crate::layout::CharClass::Numeric, |f| f.class);
+        allowed(class, c)
+    }
+
     /// The check digits of this format in the ICAO layout, in evaluation
     /// order (field digits, then the composite). A TD1/TD2 document number
     /// that overflows into the optional data moves its check digit; use
@@ -123,6 +162,55 @@ mod tests {
         assert!(!number.contains(1, 10) && !number.contains(0, 0));
         // Names carry no check digit.
         assert!(coverage.iter().all(|c| !c.contains(0, 10)));
+    }
+
+    #[test]
+    fn td3_field_ranges_follow_icao() {
+        let ranges = MrzFormat::Td3.field_ranges();
+        let find = |field: Field| ranges.iter().find(|(f, _)| *f == field).map(|(_, r)| r.clone());
+        assert_eq!(
+            find(Field::Names),
+            Some(CharRange {
+                line: 0,
+                columns: 5..44
+            })
+        );
+        assert_eq!(find(Field::DocumentNumber), Some(CharRange { line: 1, columns: 0..9 }));
+        assert_eq!(
+            find(Field::BirthDate),
+            Some(CharRange {
+                line: 1,
+                columns: 13..19
+            })
+        );
+        assert_eq!(
+            find(Field::ExpiryDate),
+            Some(CharRange {
+                line: 1,
+                columns: 21..27
+            })
+        );
+        let td1 = MrzFormat::Td1.field_ranges();
+        assert!(td1.contains(&(
+            Field::Names,
+            CharRange {
+                line: 2,
+                columns: 0..30
+            }
+        )));
+    }
+
+    #[test]
+    fn positions_allow_what_their_field_holds() {
+        let td3 = MrzFormat::Td3;
+        assert!(td3.allows(0, 10, 'O') && !td3.allows(0, 10, '0'));
+        assert!(td3.allows(1, 13, '7') && !td3.allows(1, 13, 'Z'));
+        assert!(td3.allows(1, 0, 'L') && td3.allows(1, 0, '8'));
+        assert!(td3.allows(1, 20, 'F') && !td3.allows(1, 20, 'Q'));
+        assert!(td3.allows(1, 9, '6') && !td3.allows(1, 9, 'G'));
+        assert!(!td3.allows(2, 0, 'A') && !td3.allows(0, 44, 'A'));
+        // TD1 nationality is letters, the optional data anything.
+        assert!(!MrzFormat::Td1.allows(1, 15, '0') && MrzFormat::Td1.allows(0, 20, '0'));
     }
 
     #[test]

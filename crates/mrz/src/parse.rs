@@ -609,7 +609,7 @@ fn contains(span: Span, pos: Pos) -> bool {
     pos.line == span.line && (span.start..span.start + span.len).contains(&pos.column)
 }
 
-fn allowed(class: CharClass, c: char) -> bool {
+pub(crate) fn allowed(class: CharClass, c: char) -> bool {
     match class {
         CharClass::Alpha => c.is_ascii_uppercase() || c == '<',
         CharClass::Numeric => c.is_ascii_digit() || c == '<',

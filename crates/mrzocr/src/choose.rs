@@ -2,14 +2,23 @@
 //!
 //! The top-1 text is parsed first (with `openkyc-mrz`, its own look-alike
 //! repair off: the candidates carry better evidence than a fixed confusion
-//! table). If the parse is not valid (a check digit fails or a field is
-//! malformed), alternatives are tried: the positions are ranked by margin
-//! (top-1 score minus the alternative's), the [`MAX_POSITIONS`] least
-//! certain alternatives within [`MAX_DROP`] of their top-1 are kept, and
-//! every combination of up to [`MAX_SWAPS`] of them is parsed. Among the
-//! valid parses the one with the smallest total score drop wins (the
-//! highest total score). With no valid parse the top-1 reading is returned
-//! with `valid == false`, so nothing invalid is ever passed off as checked.
+//! table) to learn the format. The layout then rules out symbols: where the
+//! top-1 symbol cannot stand at its position (a digit in a name or a country
+//! code, a letter in a date or a check digit; `MrzFormat::allows`), the
+//! best-scoring candidate that can takes its place. If that parse is not
+//! acceptable (a check digit fails, a field is malformed, or a country code
+//! is not one ICAO lists: no check digit covers those), alternatives the
+//! layout allows are tried (only in the country codes when every check
+//! digit already passes): the positions are ranked by margin (current
+//! symbol's score minus the alternative's), the [`MAX_POSITIONS`] least
+//! certain alternatives within [`MAX_DROP`] are kept, and every combination
+//! of up to [`MAX_SWAPS`] of them is parsed. Among the acceptable parses the one
+//! with the smallest total score drop wins (the highest total score). With
+//! no acceptable parse the layout-fitted reading is returned as parsed
+//! (`valid == false` when a check fails, so nothing invalid is ever passed
+//! off as checked; an unknown country stays a warning of the report).
+//! [`Reading::swaps`] lists every character that differs from the top-1
+//! reading, for whichever reason.
 //!
 //! Each character then gets a confidence: its classification margin,
 //! raised where check digits that pass without the search's help cover it
@@ -50,12 +59,13 @@ pub struct Reading {
     pub report: MrzReport,
     /// The chosen lines.
     pub lines: Vec<String>,
-    /// Candidates replaced to make the check digits pass.
+    /// Characters that differ from the reader's first choice: replaced to
+    /// fit the layout or to make the check digits pass.
     pub swaps: Vec<Swap>,
     /// Per line and character, a confidence in 0..1: the chosen symbol's
-    /// correlation margin over the best other candidate (a margin of
-    /// [`MARGIN_SCALE`] or more counts as certain; a swapped-in candidate
-    /// gets 0), raised where passing check digits that the search did not
+    /// correlation margin over the best other candidate its position allows
+    /// (a margin of [`MARGIN_SCALE`] or more counts as certain; a candidate
+    /// the search swapped in gets 0), raised where passing check digits that the search did not
     /// fit cover the character: `1 − (1 − margin)·Π p_j`, with `p_j` the
     /// chance that digit `j` would pass anyway, i.e. that another character
     /// of its run is wrong in a way that cancels (see the module docs). Names
@@ -92,20 +102,49 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let first = parse(&text_of(&top), &options).ok()?;
+    let format = parse(&text_of(&top), &options).ok()?.format;
+    // The layout first: a symbol the position cannot hold (a digit in a
+    // name, a letter in a date) gives way to the best candidate it can.
+    let fitted = fit_to_layout(lines, &top, format);
+    let first = parse(&text_of(&fitted), &options).ok()?;
     let mut best: (f32, Vec<Swap>, MrzReport) = (0.0, Vec::new(), first);
-    if !best.2.valid {
-        // Candidate alternatives, least certain first.
+    if !acceptable(&best.2) {
+        let score_at = |li: usize, ci: usize, ch: char| {
+            lines
+                .get(li)
+                .and_then(|l| l.positions.get(ci))
+                .and_then(|p| p.iter().find(|x| x.ch == ch))
+                .map_or(-1.0, |x| x.score)
+        };
+        // When only a country code is wrong (every check digit passes), only
+        // the codes' own characters may change: a swap elsewhere would break
+        // a check digit or alter a name to pass off a misread code.
+        let countries_only = best.2.valid;
+        let country_ranges: Vec<openkyc_mrz::CharRange> = format
+            .field_ranges()
+            .into_iter()
+            .filter(|(f, _)| matches!(f, openkyc_mrz::Field::IssuingState | openkyc_mrz::Field::Nationality))
+            .map(|(_, r)| r)
+            .collect();
+        let in_country = |li: usize, ci: usize| country_ranges.iter().any(|r| r.line == li && r.columns.contains(&ci));
+        // Candidate alternatives the layout allows, least certain first.
         let mut alts: Vec<Swap> = Vec::new();
         for (li, l) in lines.iter().enumerate() {
             for (ci, p) in l.positions.iter().enumerate() {
-                for alt in p.iter().skip(1) {
-                    let drop = p[0].score - alt.score;
+                if countries_only && !in_country(li, ci) {
+                    continue;
+                }
+                let Some(&current) = fitted.get(li).and_then(|row| row.get(ci)) else {
+                    continue;
+                };
+                let current_score = score_at(li, ci, current);
+                for alt in p.iter().filter(|a| a.ch != current && format.allows(li, ci, a.ch)) {
+                    let drop = current_score - alt.score;
                     if drop <= MAX_DROP {
                         alts.push(Swap {
                             line: li,
                             column: ci,
-                            from: p[0].ch,
+                            from: current,
                             to: alt.ch,
                             drop,
                         });
@@ -119,7 +158,7 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
         let mut chosen: Vec<usize> = Vec::new();
         search(&alts, 0, &mut chosen, &mut |set: &[usize]| {
             // Two alternatives for one position cannot both apply.
-            let mut grid = top.clone();
+            let mut grid = fitted.clone();
             let mut drop = 0.0;
             for &i in set {
                 let Some(s) = alts.get(i) else { return };
@@ -137,7 +176,7 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
                 return;
             }
             if let Ok(report) = parse(&text_of(&grid), &options) {
-                if report.valid {
+                if acceptable(&report) {
                     let swaps = set.iter().filter_map(|&i| alts.get(i).copied()).collect();
                     found = Some((drop, swaps, report));
                 }
@@ -147,26 +186,30 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
             best = f;
         }
     }
-    let (_, swaps, report) = best;
-    let mut chosen_lines = top;
-    for s in &swaps {
+    let (_, searched, report) = best;
+    let mut chosen_lines = fitted;
+    for s in &searched {
         if let Some(c) = chosen_lines.get_mut(s.line).and_then(|l| l.get_mut(s.column)) {
             *c = s.to;
         }
     }
+    let swaps = changes(lines, &top, &chosen_lines);
     let mut total_score = 0.0;
     let classifier: Vec<Vec<(f32, Option<char>)>> = chosen_lines
         .iter()
         .zip(lines)
-        .map(|(chars, l)| {
+        .enumerate()
+        .map(|(li, (chars, l))| {
             chars
                 .iter()
                 .zip(&l.positions)
-                .map(|(&c, p)| {
+                .enumerate()
+                .map(|(ci, (&c, p))| {
                     let own = p.iter().find(|x| x.ch == c).map_or(0.0, |x| x.score);
+                    // Only a symbol the position may hold is a rival.
                     let rival = p
                         .iter()
-                        .filter(|x| x.ch != c)
+                        .filter(|x| x.ch != c && report.format.allows(li, ci, x.ch))
                         .max_by(|a, b| a.score.total_cmp(&b.score));
                     let other = rival.map_or(-1.0, |x| x.score);
                     total_score += own;
@@ -176,7 +219,7 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
                 .collect()
         })
         .collect();
-    let confidence = combine(&classifier, &chosen_lines, &swaps, &report);
+    let confidence = combine(&classifier, &chosen_lines, &searched, &report);
     Some(Reading {
         lines: chosen_lines.iter().map(|l| l.iter().collect()).collect(),
         report,
@@ -184,6 +227,70 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
         confidence,
         total_score,
     })
+}
+
+/// A reading the search may stop at: every check digit passes, every field
+/// is well formed, and the country codes are ones ICAO lists (no check digit
+/// covers them, so an unknown code is most likely a misread letter).
+fn acceptable(report: &MrzReport) -> bool {
+    report.valid
+        && !report
+            .warnings
+            .iter()
+            .any(|w| w.code == openkyc_mrz::codes::warning::UNKNOWN_COUNTRY)
+}
+
+/// `top` with every symbol the layout does not allow at its position
+/// replaced by the best-scoring candidate it allows (left as read when none
+/// of the candidates fits).
+fn fit_to_layout(lines: &[LineCandidates], top: &[Vec<char>], format: openkyc_mrz::MrzFormat) -> Vec<Vec<char>> {
+    top.iter()
+        .zip(lines)
+        .enumerate()
+        .map(|(li, (chars, l))| {
+            chars
+                .iter()
+                .zip(&l.positions)
+                .enumerate()
+                .map(|(ci, (&c, p))| {
+                    if format.allows(li, ci, c) {
+                        return c;
+                    }
+                    p.iter()
+                        .filter(|x| format.allows(li, ci, x.ch))
+                        .max_by(|a, b| a.score.total_cmp(&b.score))
+                        .map_or(c, |x| x.ch)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every position where `chosen` differs from the reader's first choice.
+fn changes(lines: &[LineCandidates], top: &[Vec<char>], chosen: &[Vec<char>]) -> Vec<Swap> {
+    let mut out = Vec::new();
+    for (li, (first, last)) in top.iter().zip(chosen).enumerate() {
+        for (ci, (&from, &to)) in first.iter().zip(last).enumerate() {
+            if from == to {
+                continue;
+            }
+            let score = |ch: char| {
+                lines
+                    .get(li)
+                    .and_then(|l| l.positions.get(ci))
+                    .and_then(|p| p.iter().find(|x| x.ch == ch))
+                    .map_or(-1.0, |x| x.score)
+            };
+            out.push(Swap {
+                line: li,
+                column: ci,
+                from,
+                to,
+                drop: score(from) - score(to),
+            });
+        }
+    }
+    out
 }
 
 /// A classification margin (top-1 score minus the best other candidate's)
@@ -197,8 +304,9 @@ pub const CHANCE_MATCH: f32 = 0.1;
 /// passing check digits that cover the character.
 ///
 /// `c` is the margin confidence: `(own − rival) / MARGIN_SCALE`, clamped to
-/// 0..1, where the rival is the best other candidate (0 for a swapped-in
-/// candidate: the image preferred another symbol). `1 − c` is read as the
+/// 0..1, where the rival is the best other candidate the layout allows at
+/// the position (0 for a candidate the search swapped in: the image
+/// preferred another symbol). `1 − c` is read as the
 /// chance the character is wrong (is its rival) judged by the image alone.
 ///
 /// A passing check digit rules out a *single* wrong character in its run
@@ -385,6 +493,49 @@ mod tests {
         assert_eq!(r.lines[1], L2);
         assert_eq!(r.swaps.len(), 2);
         assert!(r.confidence[1][3] < 0.5);
+    }
+
+    #[test]
+    fn the_layout_turns_digits_in_names_and_codes_into_letters_beyond_the_swap_budget() {
+        // ERIKSSON read as ERIK550N and UTO as UT0 (five look-alikes, more
+        // than MAX_SWAPS), each with the letter second; no check digit covers
+        // the names, so only the layout can fix them.
+        let mut l1 = cands(L1);
+        let mut l2 = cands(L2);
+        for (column, read, truth) in [(9usize, '5', 'S'), (10, '5', 'S'), (11, '0', 'O'), (4, '0', 'O')] {
+            l1.positions[column] = [
+                Candidate { ch: read, score: 0.8 },
+                Candidate { ch: truth, score: 0.7 },
+                Candidate { ch: '<', score: 0.1 },
+            ];
+        }
+        l2.positions[12] = [
+            Candidate { ch: '0', score: 0.8 },
+            Candidate { ch: 'O', score: 0.75 },
+            Candidate { ch: 'Q', score: 0.6 },
+        ];
+        let r = choose(&[l1, l2], date()).unwrap();
+        assert!(r.report.valid, "{:?} {:?}", r.lines, r.report.errors);
+        assert_eq!(r.lines, vec![L1.to_string(), L2.to_string()]);
+        assert_eq!(r.swaps.len(), 5);
+        // The rival of a fitted letter is the next letter, not the digit.
+        assert!(r.confidence[1][12] > 0.9, "{}", r.confidence[1][12]);
+    }
+
+    #[test]
+    fn an_unknown_country_code_sends_the_search_to_a_known_one() {
+        // UTO read as JTO: every check digit passes (none covers the
+        // issuing state), but JTO is no ICAO code and U is the second choice.
+        let mut l1 = cands(L1);
+        l1.positions[2] = [
+            Candidate { ch: 'J', score: 0.8 },
+            Candidate { ch: 'U', score: 0.72 },
+            Candidate { ch: '<', score: 0.1 },
+        ];
+        let r = choose(&[l1, cands(L2)], date()).unwrap();
+        assert_eq!(r.lines[0], L1);
+        assert_eq!(r.report.fields.issuing_state, "UTO");
+        assert_eq!(r.swaps.len(), 1);
     }
 
     #[test]

@@ -27,5 +27,5 @@ mod tests;
 mod testutil;
 
 pub use choose::{choose, Reading, Swap};
-pub use line::{read_line, read_line_with_len, read_zone, Candidate, LineCandidates};
+pub use line::{read_line, read_line_with_len, read_zone, read_zone_with_crops, Candidate, LineCandidates};
 pub use templates::{TemplateError, Templates, ALPHABET};

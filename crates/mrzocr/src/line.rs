@@ -28,8 +28,10 @@
 //!    the line read again when that changes it; the better read is kept.
 //!
 //! A zone: binarisation and deskew of the whole crop, row bands from the
-//! horizontal projection; the lowest 2 or 3 adjacent bands that agree in
-//! height, left edge and width are the MRZ lines, read with the length (30
+//! horizontal projection; the lowest run of 2 or 3 adjacent bands that
+//! agree in height, left edge and width are the MRZ lines (bands below it
+//! that agree with nothing, such as the edge of the table under the
+//! document, are passed over), read with the length (30
 //! for three lines, 36 or 44 for two) that scores best over all lines.
 
 use crate::templates::{normalise, Templates, ALPHABET, CAP_ROWS, MARGIN_Y, TEMPLATE_H, TEMPLATE_W};
@@ -644,6 +646,14 @@ fn top3(scores: &[f32; 37]) -> [Candidate; 3] {
 /// reads them with one common length. `None` when no such group of lines
 /// is found.
 pub fn read_zone(templates: &Templates, img: &GrayImage) -> Option<Vec<LineCandidates>> {
+    read_zone_with_crops(templates, img).map(|(lines, _)| lines)
+}
+
+/// [`read_zone`], also returning each line's image as it was read:
+/// deskewed, half a line height of margin above and below, dark print on
+/// light paper (what another recogniser can be given, and what a reviewer
+/// can be shown).
+pub fn read_zone_with_crops(templates: &Templates, img: &GrayImage) -> Option<(Vec<LineCandidates>, Vec<GrayImage>)> {
     let raw = Ink::from_gray(img)?;
     let skew = raw.skew_degrees();
     let ink = raw.deskewed(skew)?;
@@ -661,7 +671,6 @@ pub fn read_zone(templates: &Templates, img: &GrayImage) -> Option<Vec<LineCandi
             Some((t, b, l, r))
         })
         .collect();
-    let last = *bands.last()?;
     // `a` lies above `b`: similar height, width and left edge, and no more
     // than three line heights apart.
     let agrees = |a: &(usize, usize, usize, usize), b: &(usize, usize, usize, usize)| {
@@ -674,19 +683,23 @@ pub fn read_zone(templates: &Templates, img: &GrayImage) -> Option<Vec<LineCandi
             && (a.2 as f32 - b.2 as f32).abs() <= hb.max(ha)
             && (b.0 as f32 - a.1 as f32) < 3.0 * hb
     };
-    let mut group = vec![last];
-    for b in bands.iter().rev().skip(1) {
-        if group.len() == 3 {
-            break;
+    // The lowest run of 2–3 agreeing bands; bands below it that agree with
+    // nothing above them (the document's edge, a table, a shadow) are
+    // passed over.
+    let group = (1..bands.len()).rev().find_map(|end| {
+        let mut group = vec![*bands.get(end)?];
+        for b in bands.get(..end)?.iter().rev() {
+            if group.len() == 3 {
+                break;
+            }
+            match group.last() {
+                Some(prev) if agrees(b, prev) => group.push(*b),
+                _ => break,
+            }
         }
-        match group.last() {
-            Some(prev) if agrees(b, prev) => group.push(*b),
-            _ => break,
-        }
-    }
-    if group.len() < 2 {
-        return None;
-    }
+        (group.len() >= 2).then_some(group)
+    });
+    let mut group = group?;
     group.reverse();
     let lengths: &[usize] = if group.len() == 3 { &[30] } else { &[36, 44] };
     // Crop each band (with half a line of margin) from the deskewed map.
@@ -723,7 +736,7 @@ pub fn read_zone(templates: &Templates, img: &GrayImage) -> Option<Vec<LineCandi
         .iter()
         .filter_map(|&n| Some((n, quick_total(n)?)))
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
-    prepared
+    let lines: Vec<LineCandidates> = prepared
         .iter()
         .zip(&crops)
         .map(|(p, crop)| {
@@ -732,5 +745,6 @@ pub fn read_zone(templates: &Templates, img: &GrayImage) -> Option<Vec<LineCandi
             line.skew_degrees += skew;
             Some(line)
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some((lines, crops))
 }

@@ -26,6 +26,9 @@ enum Command {
     /// Check a photo of a document for blur, glare, framing, exposure,
     /// editing and screen capture, and say what to fix.
     Precheck(commands::precheck::PrecheckArgs),
+    /// Read a document from a photo: find its machine-readable zone, read and
+    /// check it, and report the fields with confidences and reasons.
+    Read(commands::read::ReadArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Cnid(args) => commands::cnid::run(&args),
         Command::CompareName(args) => commands::names::run(&args),
         Command::Precheck(args) => commands::precheck::run(&args),
+        Command::Read(args) => commands::read::run(&args),
     };
     match result {
         Ok(outcome) => outcome.print(),

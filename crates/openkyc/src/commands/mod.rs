@@ -5,11 +5,13 @@ pub mod cnid;
 pub mod mrz;
 pub mod names;
 pub mod precheck;
+pub mod read;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// The input is valid.
@@ -70,4 +72,23 @@ impl Outcome {
 /// else today's date on this machine (the only place the clock is read).
 pub fn reference_date(given: Option<NaiveDate>) -> NaiveDate {
     given.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// Reads at most one byte more than the configured limit, so that intake
+/// can refuse an oversized upload without this reading all of it.
+pub fn read_upload(path: &Path, max_bytes: usize) -> anyhow::Result<Vec<u8>> {
+    let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(bytes)
 }

@@ -1,12 +1,11 @@
 //! `openkyc precheck IMAGE [--side front|back] [--json]`.
 
-use super::{ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use super::{read_upload, ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use anyhow::Context;
 use openkyc_precheck::{precheck, words, Lang, PrecheckConfig, PrecheckReport, Side};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `openkyc precheck`.
 #[derive(Debug, clap::Args)]
@@ -47,7 +46,7 @@ pub fn run(args: &PrecheckArgs) -> anyhow::Result<Outcome> {
         }
         None => PrecheckConfig::shipped()?,
     };
-    let bytes = read_image(&args.image, config.intake.max_bytes)?;
+    let bytes = read_upload(&args.image, config.intake.max_bytes)?;
     let side = match args.side {
         SideArg::Front => Side::Front,
         SideArg::Back => Side::Back,
@@ -79,25 +78,6 @@ pub fn run(args: &PrecheckArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-}
-
-/// Reads at most one byte more than the configured limit, so that intake
-/// can refuse an oversized upload without this reading all of it.
-fn read_image(path: &Path, max_bytes: usize) -> anyhow::Result<Vec<u8>> {
-    let limit = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
-    } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
-            .with_context(|| format!("reading {}", path.display()))?;
-    }
-    Ok(bytes)
 }
 
 /// The reasons in both languages, most important first.

@@ -1,0 +1,122 @@
+//! `openkyc read IMAGE [--json]`: the document's fields, read from a photo.
+
+use super::{read_upload, reference_date, ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use anyhow::Context;
+use chrono::NaiveDate;
+use openkyc_read::{read_photo, words, Lang, ReadError, ReadOptions, ReadReport, Reader};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Debian's `fonts-ocr-b`: the glyphs the MRZ reader compares against.
+const OCRB_FONT: &str = "/usr/share/fonts/opentype/ocr-b/OCRB.otf";
+
+/// Arguments of `openkyc read`.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// The photo or scan (JPEG, PNG or WebP, read from the bytes); `-` reads
+    /// standard input.
+    image: PathBuf,
+    /// Print the full report as JSON instead of text for people.
+    #[arg(long)]
+    json: bool,
+    /// Judge expiry and two-digit years against this date (YYYY-MM-DD)
+    /// instead of today.
+    #[arg(long)]
+    reference_date: Option<NaiveDate>,
+    /// Warn when the document expires within this many days.
+    #[arg(long, default_value_t = 30)]
+    expires_soon_days: i64,
+    /// The OCR-B font (default: `OPENKYC_OCRB_FONT`, else Debian's fonts-ocr-b).
+    #[arg(long)]
+    ocrb_font: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Unreadable {
+    ok: bool,
+    error: ErrorBody,
+}
+
+#[derive(Serialize)]
+struct Printed<'a> {
+    ok: bool,
+    #[serde(flatten)]
+    report: &'a ReadReport,
+}
+
+/// Runs the subcommand: exit 0 when the document was read and nothing
+/// blocks it, 1 when reasons block it (unreadable MRZ, expired), 2 when the
+/// file is not a readable photo.
+pub fn run(args: &ReadArgs) -> anyhow::Result<Outcome> {
+    let font_path = args
+        .ocrb_font
+        .clone()
+        .or_else(|| std::env::var_os("OPENKYC_OCRB_FONT").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(OCRB_FONT));
+    let font = std::fs::read(&font_path)
+        .with_context(|| format!("reading the OCR-B font {} (install fonts-ocr-b)", font_path.display()))?;
+    let reader = Reader::new(&font)?;
+    let mut options = ReadOptions::new(reference_date(args.reference_date));
+    options.expires_soon_days = args.expires_soon_days;
+    let bytes = read_upload(&args.image, options.limits.max_bytes)?;
+    match read_photo(&reader, &bytes, &options) {
+        Ok(report) => {
+            let exit = if report.ok() { EXIT_VALID } else { EXIT_INVALID };
+            if args.json {
+                Outcome::new(
+                    &Printed {
+                        ok: report.ok(),
+                        report: &report,
+                    },
+                    exit,
+                )
+            } else {
+                Ok(Outcome::text(for_people(&report), exit))
+            }
+        }
+        Err(ReadError::Intake(error)) => {
+            let body = ErrorBody {
+                code: error.code(),
+                message: error.to_string(),
+            };
+            if args.json {
+                Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
+            } else {
+                Ok(Outcome::text(
+                    format!("✗ This file cannot be used: {0}\n✗ 无法使用此文件：{0}", body.message),
+                    EXIT_UNREADABLE,
+                ))
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The fields, then the reasons in both languages.
+fn for_people(report: &ReadReport) -> String {
+    let mut out = String::new();
+    if let Some(mrz) = &report.mrz {
+        let kind = report.kind.map_or("document", |k| k.as_str());
+        let _ = writeln!(out, "{} ({}, {} side)", kind, mrz.format, report.side.unwrap_or("?"));
+        for line in &mrz.lines {
+            let _ = writeln!(out, "  {line}");
+        }
+        for (name, value) in &report.fields {
+            let confidence = report.confidence.get(name).copied().unwrap_or(0.0);
+            let _ = writeln!(out, "  {name:<16} {value:<32} confidence {confidence:.2}");
+        }
+    }
+    if report.reasons.is_empty() {
+        let _ = writeln!(out, "✓ Read, and nothing blocks the document. / 已读取，证件无问题。");
+    }
+    for reason in &report.reasons {
+        let _ = writeln!(out, "\n  {} ({})", reason.code.as_str(), reason.detail);
+        for (lang, tag) in [(Lang::En, "en"), (Lang::ZhCn, "zh-CN")] {
+            let w = words(reason.code, lang);
+            let _ = writeln!(out, "    [{tag}] {} {}", w.message, w.tip);
+        }
+    }
+    let _ = write!(out, "\n  (read in {:.0} ms)", report.timings_ms.total);
+    out
+}
