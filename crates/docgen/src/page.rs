@@ -88,6 +88,13 @@ fn field(canvas: &mut Canvas, fonts: &Fonts, label: &str, value: &str, x: f32, y
     canvas.text(&fonts.sans_bold, value, x, y + cap * 1.55, cap, INK);
 }
 
+/// The issuing state's name in bold and the document's title under it, at
+/// `left` mm, the name's capitals `cap` mm tall.
+fn header(canvas: &mut Canvas, fonts: &Fonts, state: &str, title: &str, left: f32, cap: f32) {
+    canvas.text(&fonts.sans_bold, state_name(state), left, 2.9 * cap, cap, [40, 50, 90]);
+    canvas.text(&fonts.sans, title, left, 4.45 * cap, 0.7 * cap, LABEL);
+}
+
 fn mrz_lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_owned).collect()
 }
@@ -131,15 +138,14 @@ pub fn render_td3(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u64) -
     let mut dice = Dice::new(seed);
     let mut canvas = Canvas::new(TD3_MM.0, TD3_MM.1, px_per_mm, [238, 238, 238]);
     ground(&mut canvas, &mut dice);
-    canvas.text(
-        &fonts.sans_bold,
-        state_name(&person.issuing_state),
+    header(
+        &mut canvas,
+        fonts,
+        &person.issuing_state,
+        "PASSPORT / PASSEPORT",
         5.0,
-        7.5,
         2.6,
-        [40, 50, 90],
     );
-    canvas.text(&fonts.sans, "PASSPORT / PASSEPORT", 5.0, 11.5, 1.8, LABEL);
     canvas.portrait(5.0, 15.0, 32.0, 40.0, [196, 160, 130], [60, 70, 100]);
     let cap = 2.3;
     field(&mut canvas, fonts, "Type", "P", 42.0, 16.0, cap);
@@ -202,15 +208,7 @@ pub fn render_td1_front(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: 
     let mut dice = Dice::new(seed);
     let mut canvas = Canvas::new(TD1_MM.0, TD1_MM.1, px_per_mm, [238, 238, 238]);
     ground(&mut canvas, &mut dice);
-    canvas.text(
-        &fonts.sans_bold,
-        state_name(&person.issuing_state),
-        4.0,
-        5.5,
-        2.0,
-        [40, 50, 90],
-    );
-    canvas.text(&fonts.sans, "IDENTITY CARD", 4.0, 9.0, 1.5, LABEL);
+    header(&mut canvas, fonts, &person.issuing_state, "IDENTITY CARD", 4.0, 2.0);
     canvas.portrait(4.0, 12.0, 22.0, 28.0, [196, 160, 130], [60, 70, 100]);
     let cap = 1.9;
     field(&mut canvas, fonts, "Surname", &person.surname, 30.0, 13.0, cap);

@@ -247,7 +247,7 @@ fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String 
         );
     }
     let _ = writeln!(out, "\n## ROC per check\n");
-    let _ = writeln!(out, "Detection and false-alarm rates if the threshold were moved: the best detection reachable at each number of false alarms (scores as the check reports them; a check that did not run counts as not fired).\n");
+    let _ = writeln!(out, "Detection and false-alarm rates if the threshold were moved: the best detection reachable at each number of false alarms (scores as the check reports them; a check that did not run counts as not fired; `DOC_OVEREXPOSED` on a blown-out photo reports the whole photo's mean).\n");
     for code in ReasonCode::ALL {
         roc_table(&mut out, code, results, &clean);
     }
@@ -307,7 +307,10 @@ fn threshold_of(config: &PrecheckConfig, code: ReasonCode) -> String {
         ReasonCode::DocBlurry => format!("sharpness < {}", q.min_sharpness),
         ReasonCode::DocGlare => format!("glare > {}", q.max_glare_fraction),
         ReasonCode::DocTooDark => format!("mean < {}", q.min_mean_luminance),
-        ReasonCode::DocOverexposed => format!("mean > {}", q.max_mean_luminance),
+        ReasonCode::DocOverexposed => format!(
+            "mean > {} (whole photo: > {})",
+            q.max_mean_luminance, q.max_photo_mean_luminance
+        ),
         ReasonCode::DocEdited => format!("score > {}", m.max_edited_score),
         ReasonCode::DocScreenshot => format!("score > {}", m.max_screenshot_score),
         ReasonCode::DocScreenPhoto => format!("score > {}", q.max_screen_score),

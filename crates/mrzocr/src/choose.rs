@@ -109,13 +109,6 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
     let first = parse(&text_of(&fitted), &options).ok()?;
     let mut best: (f32, Vec<Swap>, MrzReport) = (0.0, Vec::new(), first);
     if !acceptable(&best.2) {
-        let score_at = |li: usize, ci: usize, ch: char| {
-            lines
-                .get(li)
-                .and_then(|l| l.positions.get(ci))
-                .and_then(|p| p.iter().find(|x| x.ch == ch))
-                .map_or(-1.0, |x| x.score)
-        };
         // When only a country code is wrong (every check digit passes), only
         // the codes' own characters may change: a swap elsewhere would break
         // a check digit or alter a name to pass off a misread code.
@@ -137,7 +130,7 @@ pub fn choose(lines: &[LineCandidates], reference_date: chrono::NaiveDate) -> Op
                 let Some(&current) = fitted.get(li).and_then(|row| row.get(ci)) else {
                     continue;
                 };
-                let current_score = score_at(li, ci, current);
+                let current_score = score_of(lines, li, ci, current);
                 for alt in p.iter().filter(|a| a.ch != current && format.allows(li, ci, a.ch)) {
                     let drop = current_score - alt.score;
                     if drop <= MAX_DROP {
@@ -266,6 +259,16 @@ fn fit_to_layout(lines: &[LineCandidates], top: &[Vec<char>], format: openkyc_mr
         .collect()
 }
 
+/// The score of candidate `ch` at line `li`, column `ci` (−1 when it is
+/// not among the candidates there).
+fn score_of(lines: &[LineCandidates], li: usize, ci: usize, ch: char) -> f32 {
+    lines
+        .get(li)
+        .and_then(|l| l.positions.get(ci))
+        .and_then(|p| p.iter().find(|x| x.ch == ch))
+        .map_or(-1.0, |x| x.score)
+}
+
 /// Every position where `chosen` differs from the reader's first choice.
 fn changes(lines: &[LineCandidates], top: &[Vec<char>], chosen: &[Vec<char>]) -> Vec<Swap> {
     let mut out = Vec::new();
@@ -274,19 +277,12 @@ fn changes(lines: &[LineCandidates], top: &[Vec<char>], chosen: &[Vec<char>]) ->
             if from == to {
                 continue;
             }
-            let score = |ch: char| {
-                lines
-                    .get(li)
-                    .and_then(|l| l.positions.get(ci))
-                    .and_then(|p| p.iter().find(|x| x.ch == ch))
-                    .map_or(-1.0, |x| x.score)
-            };
             out.push(Swap {
                 line: li,
                 column: ci,
                 from,
                 to,
-                drop: score(from) - score(to),
+                drop: score_of(lines, li, ci, from) - score_of(lines, li, ci, to),
             });
         }
     }

@@ -19,6 +19,8 @@ pub(crate) struct Findings<'a> {
     pub measurements: Option<&'a Measurements>,
     /// Exposure of the whole photo, used when there is no document.
     pub photo_exposure: Option<&'a Exposure>,
+    /// Mean luminance of the whole photo (sampled), for a blown-out frame.
+    pub photo_mean_luma: f32,
     /// Screen-photo signs on the photo's detail patch (measured whether or
     /// not a document was found).
     pub screen: &'a ScreenPattern,
@@ -207,6 +209,7 @@ fn pixel_checks(findings: &Findings<'_>, config: &PrecheckConfig) -> Vec<CheckOu
     } else {
         findings.measurements.map(|m| &m.exposure).or(findings.photo_exposure)
     };
+    let blown_out = findings.photo_mean_luma > q.max_photo_mean_luminance;
     let whose = if findings.measurements.is_some() {
         "document"
     } else {
@@ -225,24 +228,42 @@ fn pixel_checks(findings: &Findings<'_>, config: &PrecheckConfig) -> Vec<CheckOu
                 Bound::Min,
                 detail.clone(),
             ));
-            checks.push(outcome(
-                ReasonCode::DocOverexposed,
-                e.mean,
-                q.max_mean_luminance,
-                Bound::Max,
-                detail,
-            ));
+            if !blown_out {
+                checks.push(outcome(
+                    ReasonCode::DocOverexposed,
+                    e.mean,
+                    q.max_mean_luminance,
+                    Bound::Max,
+                    detail,
+                ));
+            }
         }
         None => {
             let why = "part of the document is outside the photo";
             checks.push(not_run(ReasonCode::DocTooDark, q.min_mean_luminance, Bound::Min, why));
-            checks.push(not_run(
-                ReasonCode::DocOverexposed,
-                q.max_mean_luminance,
-                Bound::Max,
-                why,
-            ));
+            if !blown_out {
+                checks.push(not_run(
+                    ReasonCode::DocOverexposed,
+                    q.max_mean_luminance,
+                    Bound::Max,
+                    why,
+                ));
+            }
         }
+    }
+    if blown_out {
+        // The whole frame is too bright: whatever was (or was not) taken for
+        // the document, the photo is overexposed, and that is the fix.
+        checks.push(outcome(
+            ReasonCode::DocOverexposed,
+            findings.photo_mean_luma,
+            q.max_photo_mean_luminance,
+            Bound::Max,
+            format!(
+                "the whole photo is blown out: mean luminance {:.0} (limit {:.0})",
+                findings.photo_mean_luma, q.max_photo_mean_luminance
+            ),
+        ));
     }
     let screen = findings.screen;
     checks.push(outcome(

@@ -53,7 +53,9 @@ pub struct DocumentConfig {
     pub max_keystone: f32,
     /// `DOC_TILTED` above this corner-angle deviation, in degrees.
     pub max_corner_angle_deviation_deg: f32,
-    /// Width of the rectified crop the quality checks measure.
+    /// Widest rectified crop the quality checks measure: a document 1–1.3 ×
+    /// as wide as the analysis image is rectified straight to the analysis
+    /// size; any other at its own width, up to this, and then resampled.
     pub rectified_width: u32,
 }
 
@@ -69,6 +71,10 @@ pub struct QualityConfig {
     pub min_mean_luminance: f32,
     /// `DOC_OVEREXPOSED` above this mean luminance.
     pub max_mean_luminance: f32,
+    /// `DOC_OVEREXPOSED` also when the whole photo's mean luminance is above
+    /// this: a blown-out frame, whatever part of it was taken for the
+    /// document (white card on a white table leaves no outline to find).
+    pub max_photo_mean_luminance: f32,
     /// `DOC_SCREEN_PHOTO` above this screen-pattern score.
     pub max_screen_score: f32,
 }
@@ -121,6 +127,11 @@ impl PrecheckConfig {
         if self.intake.working_max_side < 64 || self.document.rectified_width < 64 {
             return Err(ConfigError(
                 "working_max_side and rectified_width must be at least 64".into(),
+            ));
+        }
+        if !(0.0..=255.0).contains(&self.quality.max_photo_mean_luminance) {
+            return Err(ConfigError(
+                "quality.max_photo_mean_luminance must be between 0 and 255".into(),
             ));
         }
         if self.quality.min_mean_luminance >= self.quality.max_mean_luminance {

@@ -67,7 +67,10 @@ pub struct DocumentReport {
     pub area_fraction: f32,
     /// The document's long side, in original pixels.
     pub width_px: f32,
-    /// Size of the rectified crop measured by the quality checks.
+    /// Size of the rectified crop the quality checks measured: the analysis
+    /// size when the document was rectified straight to it, else the
+    /// document's own size in the working copy (at most `rectified_width`
+    /// wide), which the checks resampled to the analysis size.
     pub rectified_size: [u32; 2],
 }
 

@@ -7,7 +7,10 @@
 //! Downscaling is an exact area (box) average, so every input pixel counts
 //! with the fraction of its area inside the output pixel; upscaling is
 //! bilinear, so it adds no blocky edges that would read as sharpness, and
-//! at most 4× ([`MAX_UPSCALE`]).
+//! at most 4× ([`MAX_UPSCALE`]). A caller that made the document at its
+//! [`analysis_size`] already (the precheck rectifies it straight to that size
+//! when it is not much larger) converts it with
+//! [`AnalysisImage::from_rgb_at_analysis_size`], without a second resampling.
 
 use image::RgbImage;
 
@@ -56,6 +59,37 @@ impl AnalysisImage {
                 ..image
             },
             None => Self::empty(),
+        }
+    }
+
+    /// Converts `document`, which is already at its analysis size (made at
+    /// [`analysis_size`] by the caller, e.g. rectified straight to it),
+    /// without resampling; `scale` is what [`AnalysisImage::scale`] reports
+    /// (analysis pixels per pixel of the caller's source). A document of
+    /// another size is converted as it is, so the work stays bounded by its
+    /// own size.
+    #[must_use]
+    pub fn from_rgb_at_analysis_size(document: &RgbImage, scale: f32) -> Self {
+        let (width, height) = (document.width() as usize, document.height() as usize);
+        let area = width * height;
+        if area == 0 {
+            return Self::empty();
+        }
+        let (mut red, mut green, mut blue, mut luma) =
+            (vec![0.0; area], vec![0.0; area], vec![0.0; area], vec![0.0; area]);
+        let planes = red.iter_mut().zip(&mut green).zip(&mut blue).zip(&mut luma);
+        for ((((r, g), b), y), px) in planes.zip(document.as_raw().chunks_exact(3)) {
+            (*r, *g, *b) = (f32::from(px[0]), f32::from(px[1]), f32::from(px[2]));
+            *y = LUMA_WEIGHTS[0] * *r + LUMA_WEIGHTS[1] * *g + LUMA_WEIGHTS[2] * *b;
+        }
+        Self {
+            width,
+            height,
+            scale: if scale.is_finite() { scale.max(0.0) } else { 0.0 },
+            red,
+            green,
+            blue,
+            luma,
         }
     }
 
@@ -164,9 +198,12 @@ impl AnalysisImage {
     }
 }
 
-/// Size of the analysis image for an input of `in_w` × `in_h`, or `None`
-/// when the input has no pixels.
-fn analysis_size(in_w: u32, in_h: u32) -> Option<(u32, u32)> {
+/// Size of the analysis image for an input of `in_w` × `in_h` (the area
+/// [`ANALYSIS_AREA`], the input's aspect ratio, at most [`MAX_UPSCALE`] ×
+/// the input and [`MAX_ANALYSIS_SIDE`] per side), or `None` when the input
+/// has no pixels.
+#[must_use]
+pub fn analysis_size(in_w: u32, in_h: u32) -> Option<(u32, u32)> {
     if in_w == 0 || in_h == 0 {
         return None;
     }
@@ -406,6 +443,25 @@ mod tests {
             (3..=5).contains(&distinct),
             "a ramp over one source pixel, not one step: {distinct}"
         );
+    }
+
+    #[test]
+    fn input_at_analysis_size_is_converted_without_resampling() {
+        let img = RgbImage::from_fn(640, 400, |x, y| {
+            Rgb([(x % 256) as u8, (y % 256) as u8, ((x * y) % 251) as u8])
+        });
+        let direct = AnalysisImage::from_rgb_at_analysis_size(&img, 0.75);
+        assert_eq!((direct.width(), direct.height(), direct.scale()), (640, 400, 0.75));
+        for (i, px) in img.pixels().enumerate() {
+            assert_eq!(direct.red()[i], f32::from(px[0]));
+            assert_eq!(direct.green()[i], f32::from(px[1]));
+            assert_eq!(direct.blue()[i], f32::from(px[2]));
+        }
+        // The same planes as resampling an image that is at the analysis size already.
+        let resampled = AnalysisImage::from_rgb(&img);
+        assert_eq!(direct.luma(), resampled.luma());
+        assert!(AnalysisImage::from_rgb_at_analysis_size(&RgbImage::new(0, 5), 1.0).is_empty());
+        assert_eq!(AnalysisImage::from_rgb_at_analysis_size(&img, f32::NAN).scale(), 0.0);
     }
 
     #[test]

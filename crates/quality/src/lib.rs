@@ -5,13 +5,17 @@
 //!
 //! # Pipeline
 //! The input is the document region as an [`image::RgbImage`] (normally the
-//! rectified crop, 640–1000 px wide; sometimes a whole photo). [`measure`]
-//! converts it once into an [`AnalysisImage`]: the document resampled (area
-//! average when shrinking, bilinear and at most 4× when enlarging) to
-//! [`ANALYSIS_AREA`] = 256 000 pixels, keeping its aspect ratio (640 × 400
-//! for an ID-1 card), as `f32` R, G, B and BT.601 luma planes. Every
-//! measurement except noise reads those planes, so the scores do not depend
-//! on the input's resolution, and no conversion is done twice.
+//! rectified crop; sometimes a whole photo). [`measure`] converts it once
+//! into an [`AnalysisImage`]: the document resampled (area average when
+//! shrinking, bilinear and at most 4× when enlarging) to [`ANALYSIS_AREA`] =
+//! 256 000 pixels, keeping its aspect ratio (640 × 400 for an ID-1 card), as
+//! `f32` R, G, B and BT.601 luma planes. A caller that can produce the
+//! document at that size directly (the precheck rectifies it straight to
+//! [`analysis_size`] when the document is 1–1.3 × as wide as that)
+//! passes it to [`measure_at_analysis_size`], which converts it without
+//! resampling again. Every measurement except noise reads those planes, so
+//! the scores do not depend on the input's resolution, and no conversion is
+//! done twice.
 //!
 //! # Measurements (algorithms and parameters in each module's docs)
 //! * [`Sharpness`] (`DOC_BLURRY`, module [`mod@sharpness`]): at strong,
@@ -60,7 +64,7 @@ pub mod noise;
 pub mod screen;
 pub mod sharpness;
 
-pub use analysis::{AnalysisImage, ANALYSIS_AREA, MAX_ANALYSIS_SIDE, MAX_UPSCALE};
+pub use analysis::{analysis_size, AnalysisImage, ANALYSIS_AREA, MAX_ANALYSIS_SIDE, MAX_UPSCALE};
 pub use exposure::{exposure, Exposure, CLIPPED_BRIGHT_MIN, CLIPPED_DARK_MAX};
 pub use glare::{glare, Glare, GlareRegion, RelativeBox};
 pub use noise::{noise, Noise};
@@ -158,4 +162,14 @@ pub fn measure_screen_pattern_native(patch: &RgbImage) -> ScreenPattern {
 #[must_use]
 pub fn measure_with_screen(document: &RgbImage, screen: ScreenPattern) -> Measurements {
     measure_converted(document, &AnalysisImage::from_rgb(document), screen)
+}
+
+/// [`measure_with_screen`] for a document image made at its
+/// [`analysis_size`] already (e.g. rectified straight to it, see
+/// [`AnalysisImage::from_rgb_at_analysis_size`] for `scale`): it is
+/// converted without a second resampling, and noise is read on these pixels.
+#[must_use]
+pub fn measure_at_analysis_size(document: &RgbImage, scale: f32, screen: ScreenPattern) -> Measurements {
+    let image = AnalysisImage::from_rgb_at_analysis_size(document, scale);
+    measure_converted(document, &image, screen)
 }

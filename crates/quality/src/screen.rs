@@ -201,7 +201,8 @@ impl Spectra {
         };
         let band = Plane { t }.band_mask(CHROMA_CORE_RADIUS);
         let floor = chroma_floor(t, window_energy, CHROMA_FLOOR);
-        let (mut luma_work, mut chroma_work) = (FftWork::new(t), FftWork::new(t));
+        let fft = FftPlanner::<f32>::new().plan_fft_forward(t);
+        let (mut luma_work, mut chroma_work) = (FftWork::new(Arc::clone(&fft), t), FftWork::new(fft, t));
         let mut planes = TilePlanes::default();
         let mut scratch = OneSidedScratch::default();
         for (i, &origin) in origins.iter().enumerate() {
@@ -253,7 +254,7 @@ struct TilePlanes {
     red_difference: Vec<f32>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
     fn width(&self) -> usize {
         match self {
             Source::Planes(image) => image.width(),
@@ -273,31 +274,35 @@ impl Source<'_> {
     fn read_tile(&self, (x0, y0): (usize, usize), t: usize, out: &mut TilePlanes) {
         for plane in [&mut out.luma, &mut out.blue_difference, &mut out.red_difference] {
             plane.clear();
+            plane.resize(t * t, 0.0);
         }
         let width = self.width();
-        for y in y0..y0 + t {
+        let rows = out
+            .luma
+            .chunks_exact_mut(t)
+            .zip(out.blue_difference.chunks_exact_mut(t))
+            .zip(out.red_difference.chunks_exact_mut(t));
+        for (y, ((luma_row, blue_row), red_row)) in (y0..).zip(rows) {
             let start = y * width + x0;
             match self {
                 Source::Planes(image) => {
-                    let row = |p: &[f32]| p.get(start..start + t).unwrap_or_default().to_owned();
-                    let (luma, blue, red) = (row(image.luma()), row(image.blue()), row(image.red()));
-                    out.luma.extend_from_slice(&luma);
-                    out.blue_difference.extend(blue.iter().zip(&luma).map(|(c, y)| c - y));
-                    out.red_difference.extend(red.iter().zip(&luma).map(|(c, y)| c - y));
+                    let (luma, blue, red) = (image.luma(), image.blue(), image.red());
+                    let row = |p: &'a [f32]| p.get(start..start + t).unwrap_or_default();
+                    let pixels = row(luma).iter().zip(row(blue)).zip(row(red));
+                    let outputs = luma_row.iter_mut().zip(blue_row.iter_mut()).zip(red_row.iter_mut());
+                    for (((l, b), r), ((&luma, &blue), &red)) in outputs.zip(pixels) {
+                        (*l, *b, *r) = (luma, blue - luma, red - luma);
+                    }
                 }
                 Source::Rgb(image) => {
                     let row = image.as_raw().get(start * 3..(start + t) * 3).unwrap_or_default();
-                    for px in row.chunks_exact(3) {
+                    let outputs = luma_row.iter_mut().zip(blue_row.iter_mut()).zip(red_row.iter_mut());
+                    for (((l, bd), rd), px) in outputs.zip(row.chunks_exact(3)) {
                         let (r, g, b) = (f32::from(px[0]), f32::from(px[1]), f32::from(px[2]));
                         let luma = LUMA_WEIGHTS[0] * r + LUMA_WEIGHTS[1] * g + LUMA_WEIGHTS[2] * b;
-                        out.luma.push(luma);
-                        out.blue_difference.push(b - luma);
-                        out.red_difference.push(r - luma);
+                        (*l, *bd, *rd) = (luma, b - luma, r - luma);
                     }
                 }
-            }
-            for plane in [&mut out.luma, &mut out.blue_difference, &mut out.red_difference] {
-                plane.resize((y - y0 + 1) * t, 0.0);
             }
         }
     }
@@ -315,7 +320,23 @@ impl Tile<'_> {
     fn fill(&self, buffer: &mut [Complex32], values: &[f32], imaginary: bool) {
         let t = self.size;
         let mut weighted = 0.0f32;
-        for (row, &wy) in values.chunks_exact(t).zip(self.window) {
+        // Each row's windowed sum is accumulated in order, as a plain sum
+        // would, but four rows at a time, so that the additions of different
+        // rows overlap instead of waiting on each other.
+        let mut quads = values.chunks_exact(4 * t);
+        let mut row_weights = self.window.iter();
+        for quad in &mut quads {
+            let mut sums = [-0.0f32; 4];
+            for (x, &w) in self.window.iter().enumerate() {
+                for (k, sum) in sums.iter_mut().enumerate() {
+                    *sum += quad.get(k * t + x).copied().unwrap_or(0.0) * w;
+                }
+            }
+            for (sum, &wy) in sums.iter().zip(&mut row_weights) {
+                weighted += wy * sum;
+            }
+        }
+        for (row, &wy) in quads.remainder().chunks_exact(t).zip(row_weights) {
             weighted += wy * row.iter().zip(self.window).map(|(v, w)| v * w).sum::<f32>();
         }
         let total: f32 = self.window.iter().sum();
@@ -345,8 +366,7 @@ struct FftWork {
 }
 
 impl FftWork {
-    fn new(size: usize) -> Self {
-        let fft = FftPlanner::<f32>::new().plan_fft_forward(size);
+    fn new(fft: Arc<dyn Fft<f32>>, size: usize) -> Self {
         let scratch = vec![Complex32::default(); fft.get_inplace_scratch_len()];
         Self {
             fft,
@@ -363,13 +383,14 @@ impl FftWork {
         self.fft.process_with_scratch(&mut self.buffer, &mut self.scratch);
         const BLOCK: usize = 16;
         for by in (0..t).step_by(BLOCK) {
-            for bx in (0..t).step_by(BLOCK) {
-                for y in by..(by + BLOCK).min(t) {
-                    for x in bx..(bx + BLOCK).min(t) {
-                        if let (Some(dst), Some(&src)) = (self.spectrum.get_mut(x * t + y), self.buffer.get(y * t + x))
-                        {
-                            *dst = src;
-                        }
+            let rows = self.buffer.get(by * t..(by + BLOCK).min(t) * t).unwrap_or_default();
+            for (x, column) in self.spectrum.chunks_exact_mut(t).enumerate() {
+                let Some(dst) = column.get_mut(by..(by + BLOCK).min(t)) else {
+                    continue;
+                };
+                for (d, row) in dst.iter_mut().zip(rows.chunks_exact(t)) {
+                    if let Some(&src) = row.get(x) {
+                        *d = src;
                     }
                 }
             }
@@ -383,14 +404,18 @@ impl FftWork {
     fn split_real_pair_into(&self, power: &mut [f32]) {
         let t = self.size;
         let mask = t - 1;
-        for (i, p) in power.iter_mut().enumerate() {
-            let (a, b) = (i / t, i % t);
-            let mirror = ((t - a) & mask) * t + ((t - b) & mask);
-            let (Some(&z), Some(&m)) = (self.spectrum.get(i), self.spectrum.get(mirror)) else {
+        for (a, (power_row, row)) in power.chunks_exact_mut(t).zip(self.spectrum.chunks_exact(t)).enumerate() {
+            let mirror_start = ((t - a) & mask) * t;
+            let Some(mirror_row) = self.spectrum.get(mirror_start..mirror_start + t) else {
                 continue;
             };
-            let m = m.conj();
-            *p += 0.25 * ((z + m).norm_sqr() + (z - m).norm_sqr());
+            for (b, (p, &z)) in power_row.iter_mut().zip(row).enumerate() {
+                let Some(&m) = mirror_row.get((t - b) & mask) else {
+                    continue;
+                };
+                let m = m.conj();
+                *p += 0.25 * ((z + m).norm_sqr() + (z - m).norm_sqr());
+            }
         }
     }
 }
@@ -569,6 +594,32 @@ mod tests {
         assert!(f.chroma_banding < 0.02, "{f:?}");
         assert!(r.peak_ratio >= 1.0 && f.peak_ratio > 10.0, "{r:?} {f:?}");
         assert!(r.score > 10.0 * f.score.max(0.01), "{r:?} {f:?}");
+    }
+
+    #[test]
+    fn tile_fill_matches_a_plain_windowed_mean() {
+        let t = 64;
+        let window: Vec<f32> = (0..t)
+            .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / t as f32).cos())
+            .collect();
+        let values: Vec<f32> = (0..t * t).map(|i| ((i * 7919) % 256) as f32 * 0.37).collect();
+        let mut buffer = vec![Complex32::default(); t * t];
+        Tile {
+            size: t,
+            window: &window,
+        }
+        .fill(&mut buffer, &values, true);
+        // The mean as a plain row-by-row windowed sum: the same bits.
+        let mut weighted = 0.0f32;
+        for (row, &wy) in values.chunks_exact(t).zip(&window) {
+            weighted += wy * row.iter().zip(&window).map(|(v, w)| v * w).sum::<f32>();
+        }
+        let total: f32 = window.iter().sum();
+        let mean = weighted / (total * total);
+        for (i, z) in buffer.iter().enumerate() {
+            let expected = (values[i] - mean) * (window[i % t] * window[i / t]);
+            assert_eq!((z.re, z.im.to_bits()), (0.0, expected.to_bits()), "at {i}");
+        }
     }
 
     #[test]

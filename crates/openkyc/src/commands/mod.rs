@@ -92,3 +92,26 @@ pub fn read_upload(path: &Path, max_bytes: usize) -> anyhow::Result<Vec<u8>> {
     }
     Ok(bytes)
 }
+
+/// The outcome for an upload that is not a usable photo (exit 2): JSON
+/// `{"ok": false, "error": {code, message}}`, or a sentence in English and
+/// Simplified Chinese.
+pub fn unusable_photo(error: &openkyc_intake::IntakeError, json: bool) -> anyhow::Result<Outcome> {
+    #[derive(Serialize)]
+    struct Unreadable {
+        ok: bool,
+        error: ErrorBody,
+    }
+    let body = ErrorBody {
+        code: error.code(),
+        message: error.to_string(),
+    };
+    if json {
+        Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
+    } else {
+        Ok(Outcome::text(
+            format!("✗ This file cannot be used: {0}\n✗ 无法使用此文件：{0}", body.message),
+            EXIT_UNREADABLE,
+        ))
+    }
+}

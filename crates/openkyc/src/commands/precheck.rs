@@ -1,9 +1,8 @@
 //! `openkyc precheck IMAGE [--side front|back] [--json]`.
 
-use super::{read_upload, ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use super::{read_upload, unusable_photo, Outcome, EXIT_INVALID, EXIT_VALID};
 use anyhow::Context;
 use openkyc_precheck::{precheck, words, Lang, PrecheckConfig, PrecheckReport, Side};
-use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -30,12 +29,6 @@ enum SideArg {
     Back,
 }
 
-#[derive(Serialize)]
-struct Unreadable {
-    ok: bool,
-    error: ErrorBody,
-}
-
 /// Runs the subcommand: exit 0 when the photo is fine, 1 when it should be
 /// retaken (reasons given), 2 when it is not a readable photo.
 pub fn run(args: &PrecheckArgs) -> anyhow::Result<Outcome> {
@@ -60,23 +53,7 @@ pub fn run(args: &PrecheckArgs) -> anyhow::Result<Outcome> {
                 Ok(Outcome::text(for_people(&outcome.report), exit))
             }
         }
-        Err(error) => {
-            let body = ErrorBody {
-                code: error.code(),
-                message: error.to_string(),
-            };
-            if args.json {
-                Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
-            } else {
-                Ok(Outcome::text(
-                    format!(
-                        "✗ This file cannot be used: {}\n✗ 无法使用此文件：{}",
-                        body.message, body.message
-                    ),
-                    EXIT_UNREADABLE,
-                ))
-            }
-        }
+        Err(error) => unusable_photo(&error, args.json),
     }
 }
 

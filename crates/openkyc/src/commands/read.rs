@@ -1,6 +1,6 @@
 //! `openkyc read IMAGE [--json]`: the document's fields, read from a photo.
 
-use super::{read_upload, reference_date, ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use super::{read_upload, reference_date, unusable_photo, Outcome, EXIT_INVALID, EXIT_VALID};
 use anyhow::Context;
 use chrono::NaiveDate;
 use openkyc_read::{read_photo, words, Lang, ReadError, ReadOptions, ReadReport, Reader};
@@ -30,12 +30,6 @@ pub struct ReadArgs {
     /// The OCR-B font (default: `OPENKYC_OCRB_FONT`, else Debian's fonts-ocr-b).
     #[arg(long)]
     ocrb_font: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct Unreadable {
-    ok: bool,
-    error: ErrorBody,
 }
 
 #[derive(Serialize)]
@@ -75,20 +69,7 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<Outcome> {
                 Ok(Outcome::text(for_people(&report), exit))
             }
         }
-        Err(ReadError::Intake(error)) => {
-            let body = ErrorBody {
-                code: error.code(),
-                message: error.to_string(),
-            };
-            if args.json {
-                Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
-            } else {
-                Ok(Outcome::text(
-                    format!("✗ This file cannot be used: {0}\n✗ 无法使用此文件：{0}", body.message),
-                    EXIT_UNREADABLE,
-                ))
-            }
-        }
+        Err(ReadError::Intake(error)) => unusable_photo(&error, args.json),
         Err(error) => Err(error.into()),
     }
 }
