@@ -45,8 +45,8 @@
 //!    within [`ReadOptions::expires_soon_days`] of it (`DOC_EXPIRES_SOON`, a
 //!    warning).
 //!
-//! Pure but for the clock-free reference date passed in: no I/O (the CLI
-//! reads the image and the OCR-B font and passes their bytes).
+//! No I/O, and the clock decides nothing: the caller passes the image bytes,
+//! the OCR-B font and the reference date (`timings_ms` are informational).
 
 mod catalogue;
 mod fields;
