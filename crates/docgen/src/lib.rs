@@ -25,6 +25,6 @@ mod fonts;
 mod identity;
 mod page;
 
-pub use fonts::{FontError, Fonts};
+pub use fonts::{FontError, Fonts, OCRB_PATH, SANS_BOLD_PATH, SANS_PATH};
 pub use identity::{identities, Identity};
 pub use page::{render_td1_back, render_td1_front, render_td3, Page, Truth, TD1_MM, TD3_MM};

@@ -1,8 +1,11 @@
-//! General text recognition: a line image to text, with PP-OCRv4's
-//! recogniser (Apache-2.0, from the pinned `rapidocr-onnxruntime` wheel; see
-//! `models/manifest.toml`) run through `openkyc-infer`.
+//! General text reading with PP-OCRv4 (Apache-2.0, from the pinned
+//! `rapidocr-onnxruntime` wheel; see `models/manifest.toml`) run through
+//! `openkyc-infer`: [`TextDetector`] finds the text lines of an image (the
+//! DB detector; its pre- and post-processing are documented on
+//! [`boxes_from_probability`] and [`detector_input_size`]), and
+//! [`TextRecognizer`] reads one line.
 //!
-//! # Pipeline (matching the wheel's own Python)
+//! # Recognition (matching the wheel's own Python)
 //! 1. The line is resized to 48 px high, its width following the aspect
 //!    ratio (at least [`MIN_WIDTH`], at most [`MAX_WIDTH`]), bilinear.
 //! 2. Channels in BGR order, normalised as `(x / 255 − 0.5) / 0.5`, laid out
@@ -18,6 +21,10 @@
 //! readable zones it drops letters in the wide OCR-B spacing and confuses
 //! `O`/`0` (`openkyc-mrzocr` exists for that; `docs/EVALUATION-READING.md`
 //! measures both on the same line images).
+
+mod detect;
+
+pub use detect::{boxes_from_probability, detector_input_size, DbParams, TextBox, TextDetector, MIN_SHORT_SIDE};
 
 use image::{imageops, RgbImage};
 use openkyc_infer::{ids, InferError, Model, ModelSet, SessionOptions, Tensor};

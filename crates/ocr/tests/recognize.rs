@@ -6,7 +6,7 @@
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use image::{Rgb, RgbImage};
 use openkyc_infer::{ModelSet, SessionOptions};
-use openkyc_ocr::TextRecognizer;
+use openkyc_ocr::{TextDetector, TextRecognizer};
 use std::io::Write;
 
 fn recognizer(test: &str) -> Option<TextRecognizer> {
@@ -93,4 +93,54 @@ fn an_empty_image_reads_nothing() {
     assert_eq!(rec.recognize(&RgbImage::new(0, 0)).unwrap().text, "");
     let blank = RgbImage::from_pixel(200, 48, Rgb([240, 240, 240]));
     assert_eq!(rec.recognize(&blank).unwrap().text.trim(), "");
+}
+
+#[test]
+fn the_detector_finds_a_passport_pages_lines_and_its_two_mrz_lines() {
+    let test = "the_detector_finds_a_passport_pages_lines_and_its_two_mrz_lines";
+    let Some(mut rec) = recognizer(test) else { return };
+    let Ok(set) = ModelSet::locate() else { return };
+    let mut det = TextDetector::load(&set, &SessionOptions::default()).unwrap();
+    let fonts = match openkyc_docgen::Fonts::from_system() {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {e}");
+            return;
+        }
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let person = &openkyc_docgen::identities(1, 1, today)[0];
+    // 8 px/mm: a 1000 × 704 page; MRZ baselines at 79.1 and 83.4 mm.
+    let page = openkyc_docgen::render_td3(person, &fonts, 8.0, 0).unwrap();
+    let boxes = det.detect(&page.image).unwrap();
+    assert!(boxes.len() >= 10, "{boxes:?}");
+    for (line, baseline_mm) in page.truth.mrz.iter().zip([79.1f32, 83.4]) {
+        // The line's middle, 1.2 mm (half a capital) above the baseline.
+        let middle = (baseline_mm - 1.2) * 8.0;
+        let found = boxes
+            .iter()
+            .find(|b| b.y0 < middle && b.y1 > middle && b.x1 - b.x0 > 0.8 * 44.0 * 2.54 * 8.0)
+            .unwrap_or_else(|| panic!("no box on the MRZ line at {middle} px: {boxes:?}"));
+        let crop = image::imageops::crop_imm(
+            &page.image,
+            found.x0 as u32,
+            found.y0 as u32,
+            (found.x1 - found.x0) as u32,
+            (found.y1 - found.y0) as u32,
+        )
+        .to_image();
+        let text: String = rec
+            .recognize(&crop)
+            .unwrap()
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // The generic recogniser reads most of it; the exact reading is the MRZ reader's job.
+        let common = line.chars().zip(text.chars()).filter(|(a, b)| a == b).count();
+        assert!(
+            common * 2 > line.len() || text.contains("ERIKSSON"),
+            "{line} read as {text}"
+        );
+    }
 }
