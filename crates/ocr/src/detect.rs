@@ -17,9 +17,9 @@
 //! Boxes are axis-aligned: the reading stage gives the detector rectified,
 //! upright documents, where text lines are horizontal.
 
-use crate::OcrError;
+use crate::{bgr_tensor, input_name, OcrError};
 use image::{imageops, RgbImage};
-use openkyc_infer::{ids, InferError, Model, ModelSet, SessionOptions, Tensor};
+use openkyc_infer::{ids, Model, ModelSet, SessionOptions};
 
 /// The detector input's short side is at least this.
 pub const MIN_SHORT_SIDE: u32 = 736;
@@ -174,14 +174,9 @@ impl TextDetector {
     /// [`OcrError`] when the model is missing or unusable.
     pub fn load(models: &ModelSet, options: &SessionOptions) -> Result<Self, OcrError> {
         let model = models.load(ids::PPOCR_V4_DET, options)?;
-        let input = model
-            .inputs()
-            .first()
-            .map(|i| i.name.clone())
-            .unwrap_or_else(|| "x".to_string());
         Ok(Self {
+            input: input_name(&model),
             model,
-            input,
             params: DbParams::default(),
         })
     }
@@ -208,22 +203,6 @@ impl TextDetector {
         );
         Ok(boxes_from_probability(map.data(), w, h, scale, &self.params))
     }
-}
-
-/// `[1, 3, H, W]`, BGR, `(x / 255 − 0.5) / 0.5`.
-fn bgr_tensor(image: &RgbImage) -> Result<Tensor, InferError> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let plane = w * h;
-    let mut data = vec![0.0f32; 3 * plane];
-    for (i, pixel) in image.pixels().enumerate() {
-        let [r, g, b] = pixel.0;
-        for (channel, value) in [b, g, r].into_iter().enumerate() {
-            if let Some(slot) = data.get_mut(channel * plane + i) {
-                *slot = (f32::from(value) / 255.0 - 0.5) / 0.5;
-            }
-        }
-    }
-    Tensor::new(vec![1, 3, h, w], data)
 }
 
 #[cfg(test)]

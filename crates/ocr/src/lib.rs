@@ -85,14 +85,9 @@ impl TextRecognizer {
     pub fn load(models: &ModelSet, options: &SessionOptions) -> Result<Self, OcrError> {
         let model = models.load(ids::PPOCR_V4_REC, options)?;
         let characters = model.metadata("character")?.ok_or(OcrError::NoCharacterTable)?;
-        let input = model
-            .inputs()
-            .first()
-            .map(|i| i.name.clone())
-            .unwrap_or_else(|| "x".to_string());
         Ok(Self {
+            input: input_name(&model),
             model,
-            input,
             table: character_table(&characters),
         })
     }
@@ -161,10 +156,21 @@ pub fn ctc_greedy(probabilities: &[f32], steps: usize, table: &[String]) -> Reco
 fn preprocess(line: &RgbImage) -> Result<Tensor, InferError> {
     let (w, h) = line.dimensions();
     let width = ((INPUT_HEIGHT as f32 * w as f32 / h.max(1) as f32).round() as u32).clamp(MIN_WIDTH, MAX_WIDTH);
-    let resized = imageops::resize(line, width, INPUT_HEIGHT, imageops::FilterType::Triangle);
-    let plane = (width * INPUT_HEIGHT) as usize;
+    bgr_tensor(&imageops::resize(
+        line,
+        width,
+        INPUT_HEIGHT,
+        imageops::FilterType::Triangle,
+    ))
+}
+
+/// The image as PP-OCR's models take it: `[1, 3, H, W]`, BGR,
+/// `(x / 255 − 0.5) / 0.5` (the detector and the recogniser alike).
+pub(crate) fn bgr_tensor(image: &RgbImage) -> Result<Tensor, InferError> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let plane = w * h;
     let mut data = vec![0.0f32; 3 * plane];
-    for (i, pixel) in resized.pixels().enumerate() {
+    for (i, pixel) in image.pixels().enumerate() {
         let [r, g, b] = pixel.0;
         for (channel, value) in [b, g, r].into_iter().enumerate() {
             if let Some(slot) = data.get_mut(channel * plane + i) {
@@ -172,7 +178,15 @@ fn preprocess(line: &RgbImage) -> Result<Tensor, InferError> {
             }
         }
     }
-    Tensor::new(vec![1, 3, INPUT_HEIGHT as usize, width as usize], data)
+    Tensor::new(vec![1, 3, h, w], data)
+}
+
+/// The name of a model's first input (`x` in the PP-OCR exports).
+pub(crate) fn input_name(model: &Model) -> String {
+    model
+        .inputs()
+        .first()
+        .map_or_else(|| "x".to_string(), |i| i.name.clone())
 }
 
 #[cfg(test)]
