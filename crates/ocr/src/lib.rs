@@ -3,7 +3,8 @@
 //! `openkyc-infer`: [`TextDetector`] finds the text lines of an image (the
 //! DB detector; its pre- and post-processing are documented on
 //! [`boxes_from_probability`] and [`detector_input_size`]), and
-//! [`TextRecognizer`] reads one line.
+//! [`TextRecognizer`] reads one line; [`PageReader`] does both for a whole
+//! upright image.
 //!
 //! # Recognition (matching the wheel's own Python)
 //! 1. The line is resized to 48 px high, its width following the aspect
@@ -23,8 +24,10 @@
 //! measures both on the same line images).
 
 mod detect;
+mod page;
 
 pub use detect::{boxes_from_probability, detector_input_size, DbParams, TextBox, TextDetector, MIN_SHORT_SIDE};
+pub use page::{crop_box, PageReader, TextLine};
 
 use image::{imageops, RgbImage};
 use openkyc_infer::{ids, InferError, Model, ModelSet, SessionOptions, Tensor};
