@@ -4,11 +4,13 @@
 #                templates and test renders are made from.
 #   fonts-dejavu-core  DejaVu Sans, the visual-zone font of the test
 #                documents openkyc-docgen draws.
+#   fonts-wqy-zenhei  WenQuanYi Zen Hei, the CJK font of the Chinese
+#                Resident Identity Cards openkyc-docgen draws.
 # Installs what is missing when run as root with apt; otherwise says what to
 # install, and the tests that need it print SKIPPED.
 set -euo pipefail
 
-packages=(fonts-ocr-b fonts-dejavu-core)
+packages=(fonts-ocr-b fonts-dejavu-core fonts-wqy-zenhei)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -22,4 +22,14 @@ fn main() {
             .unwrap();
         println!("{}", td3.truth.mrz.join(" / "));
     }
+    for (i, person) in openkyc_docgen::cn_identities(1, n, today).iter().enumerate() {
+        let seed = i as u64;
+        let front = openkyc_docgen::render_cn_front(person, &fonts, 10.0, seed);
+        front.image.save(out.join(format!("cn-front-{i}.png"))).unwrap();
+        openkyc_docgen::render_cn_back(person, &fonts, 10.0, seed)
+            .image
+            .save(out.join(format!("cn-back-{i}.png")))
+            .unwrap();
+        println!("{} {} {}", person.id_number, person.name, person.validity_printed());
+    }
 }

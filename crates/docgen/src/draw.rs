@@ -1,5 +1,7 @@
 //! Drawing on a page in millimetres: text (anti-aliased coverage from
-//! `ab_glyph` outlines), rectangles, a guilloche ground and a portrait.
+//! `ab_glyph` outlines; proportional, fixed pitch, or on a grid of full- and
+//! half-width cells as Chinese cards are set), rectangles, rings, polygons,
+//! a guilloche ground and a portrait.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use image::{Rgb, RgbImage};
@@ -101,7 +103,7 @@ impl Canvas {
         cap_mm: f32,
         color: [u8; 3],
     ) -> f32 {
-        let Ok(font) = FontRef::try_from_slice(font_bytes) else {
+        let Some(font) = face(font_bytes) else {
             return 0.0;
         };
         let scale = scale_for_cap(&font, cap_mm * self.px_per_mm);
@@ -134,7 +136,7 @@ impl Canvas {
         pitch_mm: f32,
         color: [u8; 3],
     ) {
-        let Ok(font) = FontRef::try_from_slice(font_bytes) else {
+        let Some(font) = face(font_bytes) else {
             return;
         };
         let scale = scale_for_cap(&font, cap_mm * self.px_per_mm);
@@ -146,6 +148,97 @@ impl Canvas {
             let offset = (pitch_mm * self.px_per_mm - scaled.h_advance(id)) / 2.0;
             self.glyph(&font, id, scale, cell_left + offset, baseline, color);
         }
+    }
+
+    /// Draws `text` on a grid, as Chinese identity cards are set: each
+    /// character centred in its cell, `cell_mm` wide for a full-width
+    /// character and half that for an ASCII one ([`cell_units`]), ideographs
+    /// `ideograph_mm` tall (the ink height of 国). Returns the width of the
+    /// cells (mm), which needs no font: layouts and line breaks are computed
+    /// without one. Characters the font lacks are skipped.
+    #[allow(clippy::too_many_arguments)]
+    pub fn grid_text(
+        &mut self,
+        font_bytes: &[u8],
+        text: &str,
+        x_mm: f32,
+        baseline_mm: f32,
+        ideograph_mm: f32,
+        cell_mm: f32,
+        color: [u8; 3],
+    ) -> f32 {
+        let width = grid_width(text, cell_mm);
+        let Some(font) = face(font_bytes) else {
+            return width;
+        };
+        let scale = scale_for_height(&font, '国', ideograph_mm * self.px_per_mm);
+        let scaled = font.as_scaled(scale);
+        let baseline = baseline_mm * self.px_per_mm;
+        let mut cell_left = x_mm * self.px_per_mm;
+        for c in text.chars() {
+            let id = font.glyph_id(c);
+            let cell = cell_units(c) * cell_mm * self.px_per_mm;
+            let offset = (cell - scaled.h_advance(id)) / 2.0;
+            self.glyph(&font, id, scale, cell_left + offset, baseline, color);
+            cell_left += cell;
+        }
+        width
+    }
+
+    /// Fills the ring between radii `inner_mm` and `outer_mm` around
+    /// (`cx_mm`, `cy_mm`), anti-aliased; an inner radius of 0 fills a disc.
+    pub fn ring(&mut self, cx_mm: f32, cy_mm: f32, inner_mm: f32, outer_mm: f32, color: [u8; 3]) {
+        let k = self.px_per_mm;
+        let (cx, cy, inner, outer) = (cx_mm * k, cy_mm * k, inner_mm * k, outer_mm * k);
+        let (x0, x1) = ((cx - outer).floor() as i64, (cx + outer).ceil() as i64);
+        let (y0, y1) = ((cy - outer).floor() as i64, (cy + outer).ceil() as i64);
+        for y in self.clip_rows(y0, y1) {
+            for x in self.clip_columns(x0, x1) {
+                let d = (x as f32 + 0.5 - cx).hypot(y as f32 + 0.5 - cy);
+                let alpha = (outer - d + 0.5).clamp(0.0, 1.0) * (d - inner + 0.5).clamp(0.0, 1.0);
+                if alpha > 0.0 {
+                    self.blend(x, y, color, alpha);
+                }
+            }
+        }
+    }
+
+    /// Fills a polygon (even-odd rule) given by its corners in millimetres,
+    /// anti-aliased by 3 × 3 samples a pixel.
+    pub fn polygon(&mut self, corners_mm: &[(f32, f32)], color: [u8; 3]) {
+        let k = self.px_per_mm;
+        let corners: Vec<(f32, f32)> = corners_mm.iter().map(|&(x, y)| (x * k, y * k)).collect();
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for &(x, y) in &corners {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+        if corners.len() < 3 {
+            return;
+        }
+        for y in self.clip_rows(y0.floor() as i64, y1.ceil() as i64) {
+            for x in self.clip_columns(x0.floor() as i64, x1.ceil() as i64) {
+                let inside = (0..9u8)
+                    .filter(|s| {
+                        let sx = x as f32 + (f32::from(*s % 3) + 0.5) / 3.0;
+                        let sy = y as f32 + (f32::from(*s / 3) + 0.5) / 3.0;
+                        contains(&corners, sx, sy)
+                    })
+                    .count();
+                if inside > 0 {
+                    self.blend(x, y, color, inside as f32 / 9.0);
+                }
+            }
+        }
+    }
+
+    /// The rows `y0..y1` that lie on the page (bounded work for any shape).
+    fn clip_rows(&self, y0: i64, y1: i64) -> std::ops::Range<i64> {
+        y0.max(0)..y1.min(i64::from(self.image.height()))
+    }
+
+    /// The columns `x0..x1` that lie on the page.
+    fn clip_columns(&self, x0: i64, x1: i64) -> std::ops::Range<i64> {
+        x0.max(0)..x1.min(i64::from(self.image.width()))
     }
 
     fn glyph(
@@ -172,10 +265,49 @@ impl Canvas {
     }
 }
 
+/// Face 0 of a font file or collection (`.ttc`).
+fn face(font_bytes: &[u8]) -> Option<FontRef<'_>> {
+    FontRef::try_from_slice_and_index(font_bytes, 0).ok()
+}
+
 /// The font scale whose capital `H` is `cap_px` tall.
 fn scale_for_cap(font: &FontRef<'_>, cap_px: f32) -> PxScale {
+    scale_for_height(font, 'H', cap_px)
+}
+
+/// The font scale at which `probe`'s ink is `height_px` tall.
+fn scale_for_height(font: &FontRef<'_>, probe: char, height_px: f32) -> PxScale {
     let probe = font
-        .outline_glyph(font.glyph_id('H').with_scale(PxScale::from(100.0)))
+        .outline_glyph(font.glyph_id(probe).with_scale(PxScale::from(100.0)))
         .map_or(70.0, |o| o.px_bounds().height().max(1.0));
-    PxScale::from(100.0 * cap_px / probe)
+    PxScale::from(100.0 * height_px / probe)
+}
+
+/// How many grid cells a character takes on a Chinese card: ASCII (digits,
+/// Latin letters, `-`, `.`) half a cell, everything else a whole one.
+pub(crate) fn cell_units(c: char) -> f32 {
+    if c.is_ascii() {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+/// The width (mm) of `text` set on a grid of `cell_mm` cells.
+pub(crate) fn grid_width(text: &str, cell_mm: f32) -> f32 {
+    text.chars().map(cell_units).sum::<f32>() * cell_mm
+}
+
+/// Whether (`x`, `y`) lies inside the polygon (even-odd crossings).
+fn contains(corners: &[(f32, f32)], x: f32, y: f32) -> bool {
+    let mut inside = false;
+    let mut previous = corners.last().copied().unwrap_or_default();
+    for &current in corners {
+        let ((xa, ya), (xb, yb)) = (previous, current);
+        if (ya > y) != (yb > y) && x < xa + (y - ya) * (xb - xa) / (yb - ya) {
+            inside = !inside;
+        }
+        previous = current;
+    }
+    inside
 }

@@ -1,4 +1,6 @@
-//! Page layouts: a TD3 passport data page and both sides of a TD1 card.
+//! Page layouts: a TD3 passport data page and both sides of a TD1 card
+//! (the Chinese card is in `cn_page`), and the [`Page`] and [`Truth`] all
+//! documents share.
 
 use crate::draw::Canvas;
 use crate::fonts::Fonts;
@@ -8,6 +10,7 @@ use image::RgbImage;
 use openkyc_mrz::compose::{compose, ComposeError, MrzData};
 use openkyc_mrz::MrzFormat;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// TD3 (passport data page) size, millimetres.
 pub const TD3_MM: (f32, f32) = (125.0, 88.0);
@@ -26,14 +29,19 @@ const LABEL: [u8; 3] = [70, 80, 110];
 /// What a page shows, for scoring a reading of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Truth {
-    /// `td3` or `td1`.
+    /// `td3`, `td1` or `cn_resident_id` ([`crate::CN_FORMAT`]).
     pub format: &'static str,
-    /// `front` or `back`.
+    /// `front` or `back` (on a Chinese card the front is the portrait side).
     pub side: &'static str,
     /// The MRZ lines printed on this side (empty when it has none).
     pub mrz: Vec<String>,
-    /// The person and document data as printed in the visual zone.
-    pub identity: Identity,
+    /// The person and document data of an MRZ document (TD3, TD1) as printed
+    /// in the visual zone; `None` on a Chinese card, whose data is `fields`.
+    pub identity: Option<Identity>,
+    /// The fields this side of a Chinese card prints, named and written as
+    /// the reading report writes them (see [`crate::CnIdentity::front_fields`]
+    /// and [`crate::CnIdentity::back_fields`]); empty on MRZ documents.
+    pub fields: BTreeMap<&'static str, String>,
 }
 
 /// A rendered page.
@@ -198,7 +206,8 @@ pub fn render_td3(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u64) -
             format: "td3",
             side: "front",
             mrz,
-            identity: person.clone(),
+            identity: Some(person.clone()),
+            fields: BTreeMap::new(),
         },
     })
 }
@@ -248,7 +257,8 @@ pub fn render_td1_front(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: 
             format: "td1",
             side: "front",
             mrz: Vec::new(),
-            identity: person.clone(),
+            identity: Some(person.clone()),
+            fields: BTreeMap::new(),
         },
     }
 }
@@ -282,7 +292,8 @@ pub fn render_td1_back(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u
             format: "td1",
             side: "back",
             mrz,
-            identity: person.clone(),
+            identity: Some(person.clone()),
+            fields: BTreeMap::new(),
         },
     })
 }

@@ -62,6 +62,12 @@ pub struct Recognized {
     pub text: String,
     /// Mean probability of the characters kept (0 for no text).
     pub confidence: f32,
+    /// Per character of `text`, in order, the probability of the step that
+    /// emitted it (a table entry of several characters gives each the same).
+    pub char_confidences: Vec<f32>,
+    /// Per character of `text`, where along the line it was emitted: the
+    /// emitting step's centre as a fraction (0–1) of the line's width.
+    pub char_positions: Vec<f32>,
 }
 
 /// The PP-OCRv4 recogniser with its character table.
@@ -104,6 +110,8 @@ impl TextRecognizer {
             return Ok(Recognized {
                 text: String::new(),
                 confidence: 0.0,
+                char_confidences: Vec::new(),
+                char_positions: Vec::new(),
             });
         }
         let tensor = preprocess(line)?;
@@ -131,9 +139,11 @@ pub fn character_table(metadata: &str) -> Vec<String> {
 pub fn ctc_greedy(probabilities: &[f32], steps: usize, table: &[String]) -> Recognized {
     let classes = table.len().max(1);
     let mut text = String::new();
+    let mut char_confidences = Vec::new();
+    let mut char_positions = Vec::new();
     let (mut sum, mut kept) = (0.0f32, 0usize);
     let mut previous = 0usize;
-    for row in probabilities.chunks(classes).take(steps) {
+    for (step, row) in probabilities.chunks(classes).take(steps).enumerate() {
         let (best, p) = row
             .iter()
             .copied()
@@ -143,6 +153,9 @@ pub fn ctc_greedy(probabilities: &[f32], steps: usize, table: &[String]) -> Reco
         if best != 0 && best != previous {
             if let Some(symbol) = table.get(best) {
                 text.push_str(symbol);
+                char_confidences.extend(symbol.chars().map(|_| p));
+                let position = (step as f32 + 0.5) / steps.max(1) as f32;
+                char_positions.extend(symbol.chars().map(|_| position));
                 sum += p;
                 kept += 1;
             }
@@ -152,6 +165,8 @@ pub fn ctc_greedy(probabilities: &[f32], steps: usize, table: &[String]) -> Reco
     Recognized {
         text,
         confidence: if kept == 0 { 0.0 } else { sum / kept as f32 },
+        char_confidences,
+        char_positions,
     }
 }
 
@@ -217,6 +232,9 @@ mod tests {
         let r = ctc_greedy(&probabilities, best.len(), &table());
         assert_eq!(r.text, "AAB C");
         assert!((r.confidence - 0.9).abs() < 1e-6);
+        assert_eq!(r.char_confidences, [0.9; 5]);
+        // Emitted at steps 0, 3, 4, 6, 7 of 8.
+        assert_eq!(r.char_positions, [0.5 / 8.0, 3.5 / 8.0, 4.5 / 8.0, 6.5 / 8.0, 7.5 / 8.0]);
         assert_eq!(ctc_greedy(&[], 0, &table()).text, "");
         // Fewer probabilities than steps: decodes what is there.
         assert_eq!(ctc_greedy(&probabilities[..10], 8, &table()).text, "A");

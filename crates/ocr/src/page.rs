@@ -18,6 +18,11 @@ pub struct TextLine {
     pub text: String,
     /// The recogniser's confidence (mean probability of the characters kept).
     pub confidence: f32,
+    /// Per character of `text`, the probability it was read with.
+    pub char_confidences: Vec<f32>,
+    /// Per character of `text`, the x coordinate (image pixels) where the
+    /// recogniser emitted it: about the character's centre.
+    pub char_x: Vec<f32>,
 }
 
 /// The detector and recogniser together.
@@ -58,14 +63,17 @@ impl PageReader {
     pub fn read_boxes(&mut self, image: &RgbImage, boxes: &[TextBox]) -> Result<Vec<TextLine>, OcrError> {
         let mut lines = Vec::with_capacity(boxes.len());
         for bbox in boxes {
-            let Some(crop) = crop_box(image, bbox) else {
+            let Some((crop, left)) = crop_box_at(image, bbox) else {
                 continue;
             };
             let read = self.recognizer.recognize(&crop)?;
+            let width = crop.width() as f32;
             lines.push(TextLine {
                 bbox: *bbox,
+                char_x: read.char_positions.iter().map(|f| left + f * width).collect(),
                 text: read.text,
                 confidence: read.confidence,
+                char_confidences: read.char_confidences,
             });
         }
         Ok(lines)
@@ -75,6 +83,11 @@ impl PageReader {
 /// The pixels inside `bbox`, clamped to the image; `None` when nothing of it
 /// is inside.
 pub fn crop_box(image: &RgbImage, bbox: &TextBox) -> Option<RgbImage> {
+    crop_box_at(image, bbox).map(|(crop, _)| crop)
+}
+
+/// [`crop_box`] and the crop's left edge in the image.
+fn crop_box_at(image: &RgbImage, bbox: &TextBox) -> Option<(RgbImage, f32)> {
     let clamp_x = |v: f32| (v.max(0.0) as u32).min(image.width());
     let clamp_y = |v: f32| (v.max(0.0) as u32).min(image.height());
     let (x0, y0) = (clamp_x(bbox.x0.floor()), clamp_y(bbox.y0.floor()));
@@ -82,7 +95,7 @@ pub fn crop_box(image: &RgbImage, bbox: &TextBox) -> Option<RgbImage> {
     if x1 <= x0 || y1 <= y0 {
         return None;
     }
-    Some(imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image())
+    Some((imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image(), x0 as f32))
 }
 
 #[cfg(test)]

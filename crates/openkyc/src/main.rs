@@ -32,6 +32,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Logs go to stderr (stdout carries the report); `RUST_LOG` sets the
+    // level, warnings by default.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Mrz(args) => commands::mrz::run(&args),

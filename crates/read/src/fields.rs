@@ -5,6 +5,14 @@ use openkyc_mrz::{CharRange, Field, MrzFormat, MrzReport, Sex};
 use openkyc_mrzocr::Reading;
 use std::collections::BTreeMap;
 
+/// A field's value as read and how sure the reading is (0–1: the lowest
+/// probability among its characters).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldRead {
+    pub value: String,
+    pub confidence: f32,
+}
+
 /// The report's field names for an MRZ field (the name field feeds two).
 fn report_names(field: Field, format: MrzFormat) -> &'static [&'static str] {
     match field {

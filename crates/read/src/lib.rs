@@ -2,12 +2,14 @@
 //! where it was read and a confidence, plus the reasons a reading cannot be
 //! trusted or the document cannot be accepted.
 //!
-//! # What it reads today
-//! Documents with an ICAO 9303 machine-readable zone: passports (TD3), ID
-//! cards (TD1, TD2) and visas (MRV-A/B). The Chinese Resident Identity Card
-//! and the visual-zone cross-check (`VIZ_MRZ_MISMATCH`) need the general
-//! text recogniser and are not read yet: a photo without an MRZ is reported
-//! as unreadable (`DOC_UNREADABLE`), never guessed at.
+//! # What it reads
+//! - Documents with an ICAO 9303 machine-readable zone: passports (TD3), ID
+//!   cards (TD1, TD2) and visas (MRV-A/B), by their MRZ.
+//! - With a text reader ([`Reader::with_text_reader`], PP-OCRv4 through
+//!   `openkyc-ocr`): both sides of the Chinese Resident Identity Card
+//!   (module `cn`), and telling a document openkyc does not read
+//!   (`DOC_UNSUPPORTED`) from an illegible one (`DOC_UNREADABLE`). Without
+//!   it, a photo without an MRZ is `DOC_UNREADABLE`, never guessed at.
 //!
 //! # Steps ([`read_photo`], [`read_image`])
 //! 1. **Intake** at reading resolution: long side up to
@@ -43,24 +45,54 @@
 //!    cancel in one check digit, so a passing digit over an uncertain
 //!    character is not enough); expiry before the reference date (`DOC_EXPIRED`) or
 //!    within [`ReadOptions::expires_soon_days`] of it (`DOC_EXPIRES_SOON`, a
-//!    warning).
+//!    warning); `DOC_WRONG_SIDE` when [`ReadOptions::expected_side`] asks
+//!    for the other side.
+//!
+//! # Without an MRZ (a text reader given)
+//! 6. The rectified document is scaled so that its short side is the
+//!    detector's 736 px and read line by line (upright, then turned half
+//!    way; a portrait-shaped crop a quarter turn either way).
+//! 7. **Unread print** (module `ink`): ink in a line box that no emitted
+//!    character explains becomes [`UNREAD`] with confidence 0, so a
+//!    character outside the recogniser's table cannot silently drop out of
+//!    a name.
+//! 8. **Card fields** (module `cn`): rows of boxes, values after their
+//!    printed labels; then each character of the name is read again on its
+//!    own (`second_look`: a character outside the table has no stable
+//!    reading and may have been replaced by a confident look-alike in
+//!    context); the number is checked with `openkyc-cnid` and against the
+//!    printed birth date and sex (`ID_NUMBER_INVALID`, `DATA_MISMATCH`),
+//!    the validity period against the 5/10/20-year rule, the ethnicity
+//!    against the 56 groups, every field's characters against
+//!    [`ReadOptions::min_char_confidence`]; expiry from the back.
+//! 9. Text that is neither gives `DOC_UNSUPPORTED`; no legible text,
+//!    `DOC_UNREADABLE`.
 //!
 //! No I/O, and the clock decides nothing: the caller passes the image bytes,
 //! the OCR-B font and the reference date (`timings_ms` are informational).
 
 mod catalogue;
+mod cn;
 mod fields;
+mod ink;
 mod mrz;
 mod report;
 
 pub use catalogue::{words, Lang, Words};
-pub use report::{DocumentKind, MrzRepair, MrzSection, ReadReport, ReadTimings, Reason, ReasonCode, Severity, Source};
+pub use cn::LONG_TERM;
+pub use ink::UNREAD;
+pub use openkyc_ocr::PageReader;
+pub use report::{
+    DocumentKind, MrzRepair, MrzSection, ReadReport, ReadTimings, Reason, ReasonCode, Severity, Side, Source,
+};
 
 use chrono::NaiveDate;
 use image::{GrayImage, RgbImage};
 use openkyc_docdetect::{DetectParams, Detection};
 use openkyc_intake::{IntakeError, IntakeLimits};
 use openkyc_mrzocr::{TemplateError, Templates};
+use openkyc_ocr::{OcrError, TextLine};
+use std::sync::Mutex;
 use std::time::Instant;
 use thiserror::Error;
 
@@ -90,24 +122,66 @@ pub enum ReadError {
     /// The OCR-B font could not be turned into templates.
     #[error("OCR-B templates: {0}")]
     Templates(#[from] TemplateError),
+    /// The text recogniser failed (a model problem, not the photo's).
+    #[error("text recogniser: {0}")]
+    Ocr(#[from] OcrError),
 }
 
 /// The reader's models: OCR-B glyph templates (built once, reused for every
-/// photo).
-#[derive(Debug, Clone)]
+/// photo) and, optionally, the general text detector and recogniser that
+/// the visual zone and the Chinese Resident Identity Card need.
+#[derive(Debug)]
 pub struct Reader {
     templates: Templates,
+    /// Behind a lock because a model run needs exclusive access; a service
+    /// that reads in parallel keeps one `Reader` per worker.
+    text: Option<Mutex<PageReader>>,
 }
 
 impl Reader {
-    /// Builds the templates from OCR-B font bytes (Debian's `fonts-ocr-b`).
+    /// An MRZ-only reader: templates from OCR-B font bytes (Debian's
+    /// `fonts-ocr-b`). Without a text reader a photo without an MRZ is
+    /// `DOC_UNREADABLE`.
     ///
     /// # Errors
     /// [`ReadError::Templates`] when the font is unusable.
     pub fn new(ocrb_font: &[u8]) -> Result<Self, ReadError> {
         Ok(Self {
             templates: Templates::from_font(ocrb_font)?,
+            text: None,
         })
+    }
+
+    /// Adds the general text reader (PP-OCRv4): Chinese Resident Identity
+    /// Cards, and telling unsupported documents from unreadable ones.
+    pub fn with_text_reader(mut self, text: PageReader) -> Self {
+        self.text = Some(Mutex::new(text));
+        self
+    }
+
+    /// Whether a text reader was added.
+    pub fn reads_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// One line image read by the recogniser (`None` without a text reader).
+    fn recognize(&self, line: &RgbImage) -> Result<Option<openkyc_ocr::Recognized>, ReadError> {
+        let Some(text) = &self.text else {
+            return Ok(None);
+        };
+        let mut text = text.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(Some(text.recognizer.recognize(line)?))
+    }
+
+    /// Every text line of an upright image (empty without a text reader).
+    fn text_lines(&self, image: &RgbImage) -> Result<Vec<TextLine>, ReadError> {
+        let Some(text) = &self.text else {
+            return Ok(Vec::new());
+        };
+        // A poisoned lock only means another read panicked mid-run; the
+        // models hold no state between runs, so reading on is safe.
+        let mut text = text.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(text.read(image)?)
     }
 }
 
@@ -125,6 +199,13 @@ pub struct ReadOptions {
     /// trusted (`DOC_UNREADABLE`). Default 0.5: a character then has at
     /// least even odds by its own glyph or passing check digits vouch for it.
     pub min_char_confidence: f32,
+    /// A number read at least this confidently that fails its own checks is
+    /// the document's fault (`ID_NUMBER_INVALID`), not a misreading.
+    /// Default 0.9.
+    pub trusted_confidence: f32,
+    /// The side the photo should show; the other one is `DOC_WRONG_SIDE`.
+    /// Default: either.
+    pub expected_side: Option<Side>,
     /// Upload limits (the intake's defaults unless set).
     pub limits: IntakeLimits,
 }
@@ -137,6 +218,8 @@ impl ReadOptions {
             expires_soon_days: 30,
             working_max_side: 2400,
             min_char_confidence: 0.5,
+            trusted_confidence: 0.9,
+            expected_side: None,
             limits: IntakeLimits::default(),
         }
     }
@@ -168,7 +251,7 @@ pub fn read_photo_with_lines(
     };
     let intake = openkyc_intake::intake(bytes, &limits)?;
     let intake_ms = elapsed_ms(started);
-    let (mut report, lines) = read_image_with_lines(reader, &intake.working, options);
+    let (mut report, lines) = read_image_with_lines(reader, &intake.working, options)?;
     // Corners in the full-size photo's pixels, as the precheck reports them.
     let scale = intake.width as f32 / intake.working.width().max(1) as f32;
     if let Some(corners) = &mut report.document_corners {
@@ -182,38 +265,187 @@ pub fn read_photo_with_lines(
 }
 
 /// Reads a decoded, upright photo.
-pub fn read_image(reader: &Reader, photo: &RgbImage, options: &ReadOptions) -> ReadReport {
-    read_image_with_lines(reader, photo, options).0
+///
+/// # Errors
+/// [`ReadError::Ocr`] when the text recogniser fails.
+pub fn read_image(reader: &Reader, photo: &RgbImage, options: &ReadOptions) -> Result<ReadReport, ReadError> {
+    read_image_with_lines(reader, photo, options).map(|(report, _)| report)
 }
 
 /// [`read_image`], also returning the MRZ line images (see
 /// [`read_photo_with_lines`]).
-pub fn read_image_with_lines(reader: &Reader, photo: &RgbImage, options: &ReadOptions) -> (ReadReport, Vec<GrayImage>) {
+///
+/// # Errors
+/// [`ReadError::Ocr`] when the text recogniser fails.
+pub fn read_image_with_lines(
+    reader: &Reader,
+    photo: &RgbImage,
+    options: &ReadOptions,
+) -> Result<(ReadReport, Vec<GrayImage>), ReadError> {
     let started = Instant::now();
     let mut timings = ReadTimings::default();
     let detection = openkyc_docdetect::detect(photo, &detect_params(photo));
     timings.detect = elapsed_ms(started);
 
     let stage = Instant::now();
-    let (document, corners) = match &detection {
+    let (native, corners) = match &detection {
         Detection::Found(found) => {
             let (width, height) = openkyc_docdetect::rectified_size(found, MAX_RECTIFIED_WIDTH);
             let native = openkyc_docdetect::rectify(photo, &found.corners, width, height);
-            (resized(&native, reading_scale(width, height)), Some(found.corners))
+            (std::borrow::Cow::Owned(native), Some(found.corners))
         }
-        Detection::NotFound { .. } => (resized(photo, reading_scale(photo.width(), photo.height())), None),
+        Detection::NotFound { .. } => (std::borrow::Cow::Borrowed(photo), None),
     };
+    let document = resized(&native, reading_scale(native.width(), native.height()));
     timings.rectify = elapsed_ms(stage);
 
     let stage = Instant::now();
     let reading = mrz::read_document(&reader.templates, &document, options.reference_date);
     timings.mrz = elapsed_ms(stage);
 
-    let mut report = report::build(reading.as_ref(), options);
+    let mut report = match &reading {
+        Some(_) => report::build(reading.as_ref(), options),
+        None if reader.reads_text() => {
+            let stage = Instant::now();
+            let report = read_without_mrz(reader, &native, options)?;
+            timings.text = elapsed_ms(stage);
+            report
+        }
+        None => report::build(None, options),
+    };
+    report::check_side(&mut report, options.expected_side);
     report.document_corners = corners;
     timings.total = elapsed_ms(started);
     report.timings_ms = timings;
-    (report, reading.map(|r| r.line_images).unwrap_or_default())
+    Ok((report, reading.map(|r| r.line_images).unwrap_or_default()))
+}
+
+/// A document without an MRZ: a Chinese Resident Identity Card side, or
+/// text of a document openkyc does not read (`DOC_UNSUPPORTED`), or nothing
+/// legible (`DOC_UNREADABLE`). The card is read upright first, then turned
+/// half way (a portrait-shaped crop a quarter turn either way first).
+fn read_without_mrz(reader: &Reader, native: &RgbImage, options: &ReadOptions) -> Result<ReadReport, ReadError> {
+    let turns: [u16; 2] = if native.width() >= native.height() {
+        [0, 180]
+    } else {
+        [90, 270]
+    };
+    let mut legible = false;
+    for turn in turns {
+        let upright = mrz::rotate(native, turn);
+        let image = resized(&upright, text_scale(upright.width(), upright.height()));
+        let mut lines = reader.text_lines(&image)?;
+        ink::mark_unread(&image, &mut lines);
+        if std::env::var_os("OPENKYC_DEBUG_LINES").is_some() {
+            let _ = image.save("/tmp/debug_text_input.png");
+            for l in &lines {
+                eprintln!(
+                    "DEBUG {:>5.0} {:>5.0} {:>5.0} {:>5.0} {:.3} {:?} {}",
+                    l.bbox.x0,
+                    l.bbox.y0,
+                    l.bbox.x1,
+                    l.bbox.y1,
+                    l.confidence,
+                    l.char_confidences.iter().map(|c| (c * 100.0) as u8).collect::<Vec<_>>(),
+                    l.text
+                );
+            }
+        }
+        let mut card = cn::read_card(&lines, image.width());
+        if card.side.is_some() {
+            if !card.name_sources.is_empty() {
+                second_look(reader, &image, &mut lines, &card.name_sources)?;
+                card = cn::read_card(&lines, image.width());
+            }
+            return Ok(report::build_cn(&card, options));
+        }
+        legible |= lines
+            .iter()
+            .any(|l| l.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3);
+    }
+    Ok(if legible {
+        report::nothing_read(
+            ReasonCode::DocUnsupported,
+            "text found, but no machine-readable zone and not a Chinese Resident Identity Card",
+        )
+    } else {
+        report::nothing_read(
+            ReasonCode::DocUnreadable,
+            "no machine-readable zone and no legible text found",
+        )
+    })
+}
+
+/// Reads each of the given characters again on its own, cut out of its line
+/// between the midpoints to its neighbours. A character the recogniser
+/// knows reads the same alone; one outside its table (a rare name
+/// character) has no stable reading, and in context it may have been
+/// replaced by a look-alike with high confidence (何轩骉 read as 何轩号). A
+/// character that reads otherwise alone gets confidence 0; one that reads
+/// the same keeps the lower of its two confidences.
+fn second_look(
+    reader: &Reader,
+    image: &RgbImage,
+    lines: &mut [TextLine],
+    sources: &[(usize, usize)],
+) -> Result<(), ReadError> {
+    for &(line_index, char_index) in sources {
+        let Some(line) = lines.get(line_index) else {
+            continue;
+        };
+        let Some(ch) = line.text.chars().nth(char_index) else {
+            continue;
+        };
+        if ch == UNREAD {
+            continue;
+        }
+        let Some(cell) = character_cell(line, char_index) else {
+            continue;
+        };
+        let Some(crop) = openkyc_ocr::crop_box(image, &cell) else {
+            continue;
+        };
+        let Some(alone) = reader.recognize(&crop)? else {
+            return Ok(());
+        };
+        let same = alone.text.trim() == ch.to_string();
+        if let Some(p) = lines.get_mut(line_index).and_then(|l| l.char_confidences.get_mut(char_index)) {
+            *p = if same { p.min(alone.confidence) } else { 0.0 };
+        }
+    }
+    Ok(())
+}
+
+/// The box of one character of a line: between the midpoints to its
+/// neighbours' positions (half the spacing beyond an end; half the box
+/// height for a lone character), the line's full height.
+fn character_cell(line: &TextLine, index: usize) -> Option<openkyc_ocr::TextBox> {
+    let x = *line.char_x.get(index)?;
+    let before = index.checked_sub(1).and_then(|i| line.char_x.get(i)).copied();
+    let after = line.char_x.get(index + 1).copied();
+    let lone = 0.5 * (line.bbox.y1 - line.bbox.y0);
+    let half_spacing = match (before, after) {
+        (Some(b), _) => (x - b) / 2.0,
+        (None, Some(a)) => (a - x) / 2.0,
+        (None, None) => lone,
+    };
+    let left = before.map_or(x - half_spacing, |b| (b + x) / 2.0);
+    let right = after.map_or(x + half_spacing, |a| (x + a) / 2.0);
+    Some(openkyc_ocr::TextBox {
+        x0: left.max(line.bbox.x0),
+        y0: line.bbox.y0,
+        x1: right.min(line.bbox.x1),
+        y1: line.bbox.y1,
+        score: line.bbox.score,
+    })
+}
+
+/// The factor that brings an image's short side to the text detector's
+/// [`openkyc_ocr::MIN_SHORT_SIDE`] (736 px: 13.6 px per mm on an ID-1 card,
+/// a 2.2 mm line about 30 px tall), the size the detector works at anyway,
+/// so the recogniser gets the same pixels the detector saw.
+fn text_scale(width: u32, height: u32) -> f32 {
+    openkyc_ocr::MIN_SHORT_SIDE as f32 / width.min(height).max(1) as f32
 }
 
 /// The precheck's detector parameters: an edge margin of 1% of the short
@@ -262,6 +494,34 @@ fn elapsed_ms(since: Instant) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_cells_lie_between_the_neighbours() {
+        let line = TextLine {
+            bbox: openkyc_ocr::TextBox {
+                x0: 100.0,
+                y0: 10.0,
+                x1: 220.0,
+                y1: 50.0,
+                score: 0.9,
+            },
+            text: "何轩骉".into(),
+            confidence: 0.9,
+            char_confidences: vec![0.9; 3],
+            char_x: vec![120.0, 160.0, 200.0],
+        };
+        let cell = |i| character_cell(&line, i).map(|c| (c.x0, c.x1, c.y0, c.y1));
+        assert_eq!(cell(0), Some((100.0, 140.0, 10.0, 50.0)));
+        assert_eq!(cell(1), Some((140.0, 180.0, 10.0, 50.0)));
+        assert_eq!(cell(2), Some((180.0, 220.0, 10.0, 50.0)));
+        assert_eq!(cell(3), None);
+        let lone = TextLine {
+            char_x: vec![150.0],
+            text: "骉".into(),
+            ..line.clone()
+        };
+        assert_eq!(character_cell(&lone, 0).map(|c| (c.x0, c.x1)), Some((130.0, 170.0)));
+    }
 
     #[test]
     fn cards_and_pages_get_their_own_reading_width() {

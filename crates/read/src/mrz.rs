@@ -59,7 +59,7 @@ fn read_upright(templates: &Templates, upright: &RgbImage, today: NaiveDate) -> 
     })
 }
 
-fn rotate(image: &RgbImage, degrees: u16) -> RgbImage {
+pub(crate) fn rotate(image: &RgbImage, degrees: u16) -> RgbImage {
     match degrees {
         90 => imageops::rotate90(image),
         180 => imageops::rotate180(image),

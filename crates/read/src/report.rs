@@ -1,6 +1,7 @@
 //! The reading report (what `openkyc read --json` prints) and how it is
 //! built from an MRZ reading.
 
+use crate::cn::{self, CnCard, CnSide};
 use crate::fields::{field_confidences, mrz_fields};
 use crate::mrz::MrzReading;
 use crate::ReadOptions;
@@ -17,6 +18,8 @@ pub enum DocumentKind {
     IdCard,
     /// Visa (`V…`).
     Visa,
+    /// Chinese Resident Identity Card (居民身份证).
+    CnResidentId,
 }
 
 impl DocumentKind {
@@ -26,6 +29,28 @@ impl DocumentKind {
             Self::Passport => "passport",
             Self::IdCard => "id_card",
             Self::Visa => "visa",
+            Self::CnResidentId => "cn_resident_id",
+        }
+    }
+}
+
+/// A side of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The data page of a passport, the portrait side of a card.
+    Front,
+    /// The other side: an ID-1 card's MRZ side, the Chinese card's emblem
+    /// side.
+    Back,
+}
+
+impl Side {
+    /// The side as it appears in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Front => "front",
+            Self::Back => "back",
         }
     }
 }
@@ -36,6 +61,8 @@ impl DocumentKind {
 pub enum Source {
     /// The machine-readable zone.
     Mrz,
+    /// The visual zone: printed text read by the general recogniser.
+    Viz,
 }
 
 /// Why a reading cannot be trusted or the document not accepted. Stable
@@ -43,24 +70,51 @@ pub enum Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReasonCode {
-    /// No MRZ found, or its check digits do not all pass.
+    /// No MRZ or card text found, check digits that do not pass, a field
+    /// that could not be made out or was read with too little confidence.
     DocUnreadable,
+    /// Text was found, but it is neither an MRZ document nor a Chinese
+    /// Resident Identity Card.
+    DocUnsupported,
+    /// The other side of the document than the one asked for.
+    DocWrongSide,
     /// The document's expiry date has passed.
     DocExpired,
     /// The document expires within the configured window.
     DocExpiresSoon,
+    /// The visual zone states something else than the MRZ.
+    VizMrzMismatch,
+    /// A Resident Identity Card number, read with confidence, that fails
+    /// GB 11643 (check character, birth date or region code).
+    IdNumberInvalid,
+    /// The card's number disagrees with the birth date or sex printed on it.
+    DataMismatch,
 }
 
 impl ReasonCode {
     /// Every code, in the order reasons are listed.
-    pub const ALL: [ReasonCode; 3] = [Self::DocUnreadable, Self::DocExpired, Self::DocExpiresSoon];
+    pub const ALL: [ReasonCode; 8] = [
+        Self::DocUnreadable,
+        Self::DocUnsupported,
+        Self::DocWrongSide,
+        Self::DocExpired,
+        Self::DocExpiresSoon,
+        Self::VizMrzMismatch,
+        Self::IdNumberInvalid,
+        Self::DataMismatch,
+    ];
 
     /// The code as it appears in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DocUnreadable => "DOC_UNREADABLE",
+            Self::DocUnsupported => "DOC_UNSUPPORTED",
+            Self::DocWrongSide => "DOC_WRONG_SIDE",
             Self::DocExpired => "DOC_EXPIRED",
             Self::DocExpiresSoon => "DOC_EXPIRES_SOON",
+            Self::VizMrzMismatch => "VIZ_MRZ_MISMATCH",
+            Self::IdNumberInvalid => "ID_NUMBER_INVALID",
+            Self::DataMismatch => "DATA_MISMATCH",
         }
     }
 }
@@ -131,6 +185,8 @@ pub struct ReadTimings {
     pub rectify: f64,
     /// Finding and reading the MRZ.
     pub mrz: f64,
+    /// Finding and reading printed text (0 when not needed).
+    pub text: f64,
     /// Everything.
     pub total: f64,
 }
@@ -140,8 +196,9 @@ pub struct ReadTimings {
 pub struct ReadReport {
     /// The document kind, when an MRZ says it.
     pub kind: Option<DocumentKind>,
-    /// `front` or `back`: the side the MRZ is on for this format.
-    pub side: Option<&'static str>,
+    /// The side shown: for an MRZ document, the side its format carries the
+    /// MRZ on.
+    pub side: Option<Side>,
     /// The MRZ, when one was found.
     pub mrz: Option<MrzSection>,
     /// Field values (dates `YYYY-MM-DD`), by name.
@@ -166,24 +223,57 @@ impl ReadReport {
     }
 }
 
-pub(crate) fn build(reading: Option<&MrzReading>, options: &ReadOptions) -> ReadReport {
-    let mut report = ReadReport {
-        kind: None,
-        side: None,
-        mrz: None,
-        fields: BTreeMap::new(),
-        sources: BTreeMap::new(),
-        confidence: BTreeMap::new(),
-        reasons: Vec::new(),
-        document_corners: None,
-        timings_ms: ReadTimings::default(),
-    };
-    let Some(found) = reading else {
-        report.reasons.push(Reason {
-            code: ReasonCode::DocUnreadable,
+impl ReadReport {
+    fn empty() -> Self {
+        Self {
+            kind: None,
+            side: None,
+            mrz: None,
+            fields: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            confidence: BTreeMap::new(),
+            reasons: Vec::new(),
+            document_corners: None,
+            timings_ms: ReadTimings::default(),
+        }
+    }
+
+    fn error(&mut self, code: ReasonCode, detail: impl Into<String>) {
+        self.reasons.push(Reason {
+            code,
             severity: Severity::Error,
-            detail: "no machine-readable zone found".into(),
+            detail: detail.into(),
         });
+    }
+}
+
+/// A report with nothing read and one blocking reason.
+pub(crate) fn nothing_read(code: ReasonCode, detail: &str) -> ReadReport {
+    let mut report = ReadReport::empty();
+    report.error(code, detail);
+    report
+}
+
+/// Adds `DOC_WRONG_SIDE` when the side read is not the side asked for.
+pub(crate) fn check_side(report: &mut ReadReport, expected: Option<Side>) {
+    if let (Some(expected), Some(read)) = (expected, report.side) {
+        if expected != read {
+            report.error(
+                ReasonCode::DocWrongSide,
+                format!(
+                    "asked for the {} side, this is the {} side",
+                    expected.as_str(),
+                    read.as_str()
+                ),
+            );
+        }
+    }
+}
+
+pub(crate) fn build(reading: Option<&MrzReading>, options: &ReadOptions) -> ReadReport {
+    let mut report = ReadReport::empty();
+    let Some(found) = reading else {
+        report.error(ReasonCode::DocUnreadable, "no machine-readable zone found");
         return report;
     };
     let mrz_report = &found.reading.report;
@@ -197,9 +287,9 @@ pub(crate) fn build(reading: Option<&MrzReading>, options: &ReadOptions) -> Read
     // ID-1 cards carry their three-line MRZ on the back; passports, TD2
     // cards and visas on the data side.
     report.side = Some(if mrz_report.format == openkyc_mrz::MrzFormat::Td1 {
-        "back"
+        Side::Back
     } else {
-        "front"
+        Side::Front
     });
     report.fields = mrz_fields(mrz_report);
     for (name, confidence) in field_confidences(&found.reading) {
@@ -278,6 +368,102 @@ fn untrusted(found: &MrzReading, options: &ReadOptions) -> Option<String> {
         ));
     }
     None
+}
+
+/// The report for a Chinese Resident Identity Card side.
+pub(crate) fn build_cn(card: &CnCard, options: &ReadOptions) -> ReadReport {
+    let mut report = ReadReport::empty();
+    report.kind = Some(DocumentKind::CnResidentId);
+    report.side = card.side.map(|side| match side {
+        CnSide::Front => Side::Front,
+        CnSide::Back => Side::Back,
+    });
+    for (&name, read) in &card.fields {
+        report.fields.insert(name, read.value.clone());
+        report.sources.insert(name, Source::Viz);
+        report.confidence.insert(name, read.confidence);
+    }
+    let mut unreadable: Vec<String> = card.missing.iter().map(|name| format!("{name} not found")).collect();
+    unreadable.extend(
+        card.fields
+            .iter()
+            .filter(|(_, read)| read.confidence < options.min_char_confidence)
+            .map(|(name, read)| format!("{name} read with confidence {:.2}", read.confidence)),
+    );
+    if let Some(ethnicity) = card.fields.get("ethnicity") {
+        if !cn::is_ethnic_group(&ethnicity.value) {
+            unreadable.push(format!("ethnicity {} is not one of the 56 groups", ethnicity.value));
+        }
+    }
+    match card.side {
+        Some(CnSide::Front) => check_cn_number(&mut report, card, options, &mut unreadable),
+        Some(CnSide::Back) => check_cn_validity(card, &mut unreadable),
+        None => {}
+    }
+    if !unreadable.is_empty() {
+        report.error(ReasonCode::DocUnreadable, unreadable.join("; "));
+    } else if let Some(until) = card.fields.get("valid_until") {
+        if let Ok(expiry) = chrono::NaiveDate::parse_from_str(&until.value, "%Y-%m-%d") {
+            expiry_reasons(&mut report, expiry, options);
+        }
+    }
+    report
+}
+
+/// The number against GB 11643 and against the printed birth date and sex.
+/// A failing number read with confidence is the card's own fault
+/// (`ID_NUMBER_INVALID`); read without, it is more likely our misreading.
+fn check_cn_number(report: &mut ReadReport, card: &CnCard, options: &ReadOptions, unreadable: &mut Vec<String>) {
+    let Some(number) = card.fields.get("id_number") else {
+        return;
+    };
+    let parsed = openkyc_cnid::report(&number.value, options.reference_date);
+    if !parsed.valid {
+        let why = parsed.error.map_or_else(String::new, |e| e.message);
+        if number.confidence >= options.trusted_confidence {
+            report.error(ReasonCode::IdNumberInvalid, format!("{}: {why}", number.value));
+        } else {
+            unreadable.push(format!("id_number {} does not check out ({why})", number.value));
+        }
+        return;
+    }
+    let printed = |name: &str| card.fields.get(name).map(|f| f.value.as_str());
+    let mut disagreements = Vec::new();
+    if let (Some(encoded), Some(birth)) = (parsed.birth_date, printed("birth_date")) {
+        let encoded = encoded.format("%Y-%m-%d").to_string();
+        if encoded != birth {
+            disagreements.push(format!(
+                "the number gives birth date {encoded}, the card prints {birth}"
+            ));
+        }
+    }
+    if let (Some(encoded), Some(sex)) = (parsed.sex, printed("sex")) {
+        if encoded.as_str() != sex {
+            disagreements.push(format!(
+                "the number gives sex {}, the card prints {sex}",
+                encoded.as_str()
+            ));
+        }
+    }
+    if !disagreements.is_empty() {
+        report.error(ReasonCode::DataMismatch, disagreements.join("; "));
+    }
+}
+
+/// The validity period must be one the law sets (5, 10 or 20 years, or
+/// long-term): the dates have no check digit, and this stands in for one.
+fn check_cn_validity(card: &CnCard, unreadable: &mut Vec<String>) {
+    let (Some(from), Some(until)) = (card.fields.get("valid_from"), card.fields.get("valid_until")) else {
+        return;
+    };
+    let lawful = chrono::NaiveDate::parse_from_str(&from.value, "%Y-%m-%d")
+        .is_ok_and(|from| cn::validity_period_is_lawful(from, &until.value));
+    if !lawful {
+        unreadable.push(format!(
+            "validity {} to {} is not 5, 10 or 20 years or long-term",
+            from.value, until.value
+        ));
+    }
 }
 
 fn expiry_reasons(report: &mut ReadReport, expiry: chrono::NaiveDate, options: &ReadOptions) {

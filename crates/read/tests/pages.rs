@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use image::{imageops, Rgb, RgbImage};
 use openkyc_docgen::{identities, render_td1_back, render_td1_front, render_td3, Fonts, Page};
-use openkyc_read::{read_image, DocumentKind, ReadOptions, Reader, ReasonCode};
+use openkyc_read::{read_image, DocumentKind, ReadOptions, Reader, ReasonCode, Side};
 
 fn setup() -> Option<(Fonts, Reader)> {
     match Fonts::from_system() {
@@ -33,14 +33,14 @@ fn on_table(page: &RgbImage) -> RgbImage {
 }
 
 fn assert_read(page: &Page, photo: &RgbImage, reader: &Reader) {
-    let report = read_image(reader, photo, &ReadOptions::new(today()));
+    let report = read_image(reader, photo, &ReadOptions::new(today())).unwrap();
     let mrz = report
         .mrz
         .as_ref()
         .unwrap_or_else(|| panic!("no MRZ: {:?}", report.reasons));
     assert_eq!(mrz.lines, page.truth.mrz, "{report:?}");
     assert!(mrz.valid);
-    let person = &page.truth.identity;
+    let person = page.truth.identity.as_ref().unwrap();
     assert_eq!(report.fields["document_number"], person.document_number);
     assert_eq!(
         report.fields["birth_date"],
@@ -72,9 +72,9 @@ fn the_icao_specimen_is_a_passport_that_has_expired() {
     let Some((fonts, reader)) = setup() else { return };
     let person = &identities(1, 1, today())[0];
     let page = render_td3(person, &fonts, 10.0, 0).unwrap();
-    let report = read_image(&reader, &on_table(&page.image), &ReadOptions::new(today()));
+    let report = read_image(&reader, &on_table(&page.image), &ReadOptions::new(today())).unwrap();
     assert_eq!(report.kind, Some(DocumentKind::Passport));
-    assert_eq!(report.side, Some("front"));
+    assert_eq!(report.side, Some(Side::Front));
     assert_eq!(report.fields["surname"], "ERIKSSON");
     assert_eq!(report.fields["given_names"], "ANNA MARIA");
     assert_eq!(report.fields["personal_number"], "ZE184226B");
@@ -90,12 +90,12 @@ fn card_backs_read_and_card_fronts_are_unreadable_not_guessed() {
         let photo = on_table(&back.image);
         assert_read(&back, &photo, &reader);
         assert_read(&back, &imageops::rotate90(&photo), &reader);
-        let report = read_image(&reader, &on_table(&back.image), &ReadOptions::new(today()));
+        let report = read_image(&reader, &on_table(&back.image), &ReadOptions::new(today())).unwrap();
         assert_eq!(report.kind, Some(DocumentKind::IdCard));
-        assert_eq!(report.side, Some("back"));
+        assert_eq!(report.side, Some(Side::Back));
 
         let front = render_td1_front(person, &fonts, 14.0, i as u64);
-        let report = read_image(&reader, &on_table(&front.image), &ReadOptions::new(today()));
+        let report = read_image(&reader, &on_table(&front.image), &ReadOptions::new(today())).unwrap();
         assert!(report.mrz.is_none() || !report.mrz.as_ref().unwrap().valid);
         assert!(report.fields.is_empty() || !report.ok());
         assert_eq!(report.reasons[0].code, ReasonCode::DocUnreadable);
@@ -108,7 +108,7 @@ fn expiry_within_the_window_is_a_warning() {
     let mut person = identities(13, 2, today())[1].clone();
     person.expiry_date = today() + chrono::Duration::days(10);
     let page = render_td3(&person, &fonts, 10.0, 3).unwrap();
-    let report = read_image(&reader, &on_table(&page.image), &ReadOptions::new(today()));
+    let report = read_image(&reader, &on_table(&page.image), &ReadOptions::new(today())).unwrap();
     assert!(report.ok(), "{:?}", report.reasons);
     assert_eq!(report.reasons.len(), 1);
     assert_eq!(report.reasons[0].code, ReasonCode::DocExpiresSoon);

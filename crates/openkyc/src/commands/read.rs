@@ -3,7 +3,8 @@
 use super::{read_upload, reference_date, unusable_photo, Outcome, EXIT_INVALID, EXIT_VALID};
 use anyhow::Context;
 use chrono::NaiveDate;
-use openkyc_read::{read_photo, words, Lang, ReadError, ReadOptions, ReadReport, Reader};
+use openkyc_infer::{ModelSet, SessionOptions};
+use openkyc_read::{read_photo, words, Lang, PageReader, ReadError, ReadOptions, ReadReport, Reader, Side};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -30,6 +31,15 @@ pub struct ReadArgs {
     /// The OCR-B font (default: `OPENKYC_OCRB_FONT`, else Debian's fonts-ocr-b).
     #[arg(long)]
     ocrb_font: Option<PathBuf>,
+    /// The side the photo should show: the other side is `DOC_WRONG_SIDE`.
+    #[arg(long, value_enum)]
+    side: Option<SideArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SideArg {
+    Front,
+    Back,
 }
 
 #[derive(Serialize)]
@@ -50,9 +60,13 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| PathBuf::from(OCRB_FONT));
     let font = std::fs::read(&font_path)
         .with_context(|| format!("reading the OCR-B font {} (install fonts-ocr-b)", font_path.display()))?;
-    let reader = Reader::new(&font)?;
+    let reader = with_text_reader(Reader::new(&font)?)?;
     let mut options = ReadOptions::new(reference_date(args.reference_date));
     options.expires_soon_days = args.expires_soon_days;
+    options.expected_side = args.side.map(|side| match side {
+        SideArg::Front => Side::Front,
+        SideArg::Back => Side::Back,
+    });
     let bytes = read_upload(&args.image, options.limits.max_bytes)?;
     match read_photo(&reader, &bytes, &options) {
         Ok(report) => {
@@ -74,18 +88,48 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<Outcome> {
     }
 }
 
+/// Adds the general text reader when the models are in place (`make
+/// models`); without them only MRZ documents are read, and the command says
+/// so.
+fn with_text_reader(reader: Reader) -> anyhow::Result<Reader> {
+    let models = match ModelSet::locate() {
+        Ok(models) if models.all_present() => models,
+        Ok(models) => {
+            tracing::warn!(dir = %models.dir().display(), "text models missing (run make models): reading MRZ documents only");
+            return Ok(reader);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no models directory (run make models): reading MRZ documents only");
+            return Ok(reader);
+        }
+    };
+    let text = PageReader::load(&models, &SessionOptions::default()).context("loading the text models")?;
+    Ok(reader.with_text_reader(text))
+}
+
 /// The fields, then the reasons in both languages.
 fn for_people(report: &ReadReport) -> String {
     let mut out = String::new();
-    if let Some(mrz) = &report.mrz {
-        let kind = report.kind.map_or("document", |k| k.as_str());
-        let _ = writeln!(out, "{} ({}, {} side)", kind, mrz.format, report.side.unwrap_or("?"));
-        for line in &mrz.lines {
-            let _ = writeln!(out, "  {line}");
+    if let Some(kind) = report.kind {
+        let side = report.side.map_or("?", Side::as_str);
+        match &report.mrz {
+            Some(mrz) => {
+                let _ = writeln!(out, "{} ({}, {side} side)", kind.as_str(), mrz.format);
+                for line in &mrz.lines {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+            None => {
+                let _ = writeln!(out, "{} ({side} side)", kind.as_str());
+            }
         }
         for (name, value) in &report.fields {
             let confidence = report.confidence.get(name).copied().unwrap_or(0.0);
-            let _ = writeln!(out, "  {name:<16} {value:<32} confidence {confidence:.2}");
+            let source = report.sources.get(name).map_or("", |s| match s {
+                openkyc_read::Source::Mrz => "mrz",
+                openkyc_read::Source::Viz => "viz",
+            });
+            let _ = writeln!(out, "  {name:<18} {value:<32} {source} confidence {confidence:.2}");
         }
     }
     if report.reasons.is_empty() {

@@ -12,13 +12,18 @@
 //! (`clean`), and degraded — soft focus, glare on the visual zone, an extra
 //! in-plane rotation of 5–15°, a steeper perspective, JPEG quality 40, low
 //! light with sensor noise.
+//!
+//! The same ID-1 scenes also photograph both sides of Chinese Resident
+//! Identity Cards (`cn.rs`), read with the general text recogniser.
+
+mod cn;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Parser;
 use openkyc_docgen::{identities, render_td1_back, render_td3, Fonts, Identity, Page};
 use openkyc_ocr::TextRecognizer;
-use openkyc_read::{read_photo_with_lines, ReadOptions, ReadReport, Reader, ReasonCode};
+use openkyc_read::{read_photo_with_lines, PageReader, ReadOptions, ReadReport, Reader, ReasonCode};
 use openkyc_synth::{
     evaluation_set_with, render, Blur, BlurKind, CardFormat, DocumentSource, Encoding, Highlight, SampleSpec, Scene,
     SetOptions,
@@ -60,6 +65,10 @@ struct Args {
     /// Documents per kind (each photographed in every variant).
     #[arg(long, default_value_t = 15)]
     docs: usize,
+    /// Chinese Resident Identity Cards (each side photographed in every
+    /// variant).
+    #[arg(long, default_value_t = 15)]
+    cn_docs: usize,
     /// Photo scale (1: 1600 × 1200 photos, 2: 3200 × 2400).
     #[arg(long, default_value_t = 2.0)]
     scale: f32,
@@ -96,40 +105,80 @@ struct Outcome {
     generic_exact: Option<bool>,
 }
 
+/// One photo of either kind.
+enum Work {
+    Mrz(Job),
+    Cn(cn::CnJob),
+}
+
+/// What reading it gave.
+enum Done {
+    Mrz(Outcome),
+    Cn(cn::CnOutcome),
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let fonts = Fonts::from_system()?;
-    let reader = Reader::new(fonts.ocrb())?;
+    let models = openkyc_infer::ModelSet::locate().ok().filter(openkyc_infer::ModelSet::all_present);
     let (y, m, d) = REFERENCE_DATE;
     let today = NaiveDate::from_ymd_opt(y, m, d).context("reference date")?;
     let pages_dir = std::env::temp_dir().join(format!("openkyc-reading-{}-{}", args.seed, std::process::id()));
     std::fs::create_dir_all(&pages_dir)?;
-    let jobs = plan(&args, &fonts, today, &pages_dir)?;
-    eprintln!("reading {} photos on {} threads", jobs.len(), args.threads);
+    let (jobs, card_scenes) = plan(&args, &fonts, today, &pages_dir)?;
+    let mut work: Vec<Work> = jobs.into_iter().map(Work::Mrz).collect();
+    if models.is_some() {
+        let scenes: Vec<&SampleSpec> = card_scenes.iter().collect();
+        let cards = cn::plan(&scenes, &fonts, args.seed, today, args.scale, &pages_dir)?;
+        work.extend(cards.into_iter().map(Work::Cn));
+    } else {
+        eprintln!("SKIPPED the Chinese Resident Identity Cards: no models (run scripts/fetch-models.sh)");
+    }
+    eprintln!("reading {} photos on {} threads", work.len(), args.threads);
     let started = Instant::now();
     let options = ReadOptions::new(today);
-    let outcomes = run_all(&jobs, &reader, &options, args.threads.max(1));
+    let make_reader = || -> anyhow::Result<Reader> {
+        let reader = Reader::new(fonts.ocrb())?;
+        Ok(match &models {
+            Some(models) => reader.with_text_reader(PageReader::load(models, &openkyc_infer::SessionOptions::default())?),
+            None => reader,
+        })
+    };
+    let done = run_all(&work, &make_reader, &options, args.threads.max(1))?;
     eprintln!("done in {:.0} s", started.elapsed().as_secs_f64());
     let _ = std::fs::remove_dir_all(&pages_dir);
-    let report = markdown(&args, &outcomes);
+    let (mut outcomes, mut cards) = (Vec::new(), Vec::new());
+    for d in done {
+        match d {
+            Done::Mrz(o) => outcomes.push(o),
+            Done::Cn(o) => cards.push(o),
+        }
+    }
+    let mut report = markdown(&args, &outcomes);
+    if !cards.is_empty() {
+        cn::markdown(&mut report, &cards);
+    }
     std::fs::write(&args.out, &report).with_context(|| format!("writing {}", args.out.display()))?;
     print!("{report}");
     Ok(())
 }
 
 /// The clean photo scenes of the synth plan with a drawn page in place of
-/// the planned card, each in every variant.
-fn plan(args: &Args, fonts: &Fonts, today: NaiveDate, dir: &Path) -> anyhow::Result<Vec<Job>> {
+/// the planned card, each in every variant; also the ID-1 scenes used (as
+/// planned, for the Chinese cards).
+fn plan(args: &Args, fonts: &Fonts, today: NaiveDate, dir: &Path) -> anyhow::Result<(Vec<Job>, Vec<SampleSpec>)> {
+    let wanted = args.docs.max(args.cn_docs);
     let scenes = evaluation_set_with(
         args.seed,
-        args.docs * 2,
+        wanted * 2,
         &SetOptions {
             synthetic_only: true,
             ..SetOptions::default()
         },
     );
-    let people = identities(args.seed, args.docs * 2, today);
+    let people = identities(args.seed, wanted * 2, today);
     let mut jobs = Vec::new();
+    let mut card_scenes = Vec::new();
     let mut per_kind = [0usize; 2];
     for spec in scenes.iter().filter(|s| s.intent.is_none()) {
         let Some(document) = &spec.document else { continue };
@@ -138,6 +187,9 @@ fn plan(args: &Args, fonts: &Fonts, today: NaiveDate, dir: &Path) -> anyhow::Res
         };
         if !matches!(spec.scene, Scene::Photo(_)) {
             continue;
+        }
+        if format == CardFormat::Id1 && card_scenes.len() < args.cn_docs {
+            card_scenes.push(spec.clone());
         }
         let slot = usize::from(format == CardFormat::Id1);
         if per_kind[slot] >= args.docs {
@@ -168,7 +220,7 @@ fn plan(args: &Args, fonts: &Fonts, today: NaiveDate, dir: &Path) -> anyhow::Res
             });
         }
     }
-    Ok(jobs)
+    Ok((jobs, card_scenes))
 }
 
 fn draw(format: CardFormat, person: &Identity, fonts: &Fonts, seed: u64) -> anyhow::Result<(&'static str, Page)> {
@@ -287,23 +339,46 @@ fn transform_corners(spec: &mut SampleSpec, f: impl Fn([f32; 2], [f32; 2]) -> [f
     });
 }
 
-fn run_all(jobs: &[Job], reader: &Reader, options: &ReadOptions, threads: usize) -> Vec<Outcome> {
-    let mut results: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
-    let chunk_len = jobs.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for (worker, chunk) in results.chunks_mut(chunk_len).enumerate() {
-            let offset = worker * chunk_len;
-            scope.spawn(move || {
-                let mut generic = generic_recognizer();
-                for (i, slot) in chunk.iter_mut().enumerate() {
-                    if let Some(job) = jobs.get(offset + i) {
-                        *slot = Some(read_one(job, reader, options, generic.as_mut()));
+/// Reads every photo; each worker has its own reader (the text models run
+/// one image at a time) and takes every `threads`-th job, so that both kinds
+/// spread over the workers.
+fn run_all(
+    work: &[Work],
+    make_reader: &(dyn Fn() -> anyhow::Result<Reader> + Sync),
+    options: &ReadOptions,
+    threads: usize,
+) -> anyhow::Result<Vec<Done>> {
+    let per_worker: Vec<anyhow::Result<Vec<(usize, Done)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || -> anyhow::Result<Vec<(usize, Done)>> {
+                    let reader = make_reader()?;
+                    let mut generic = generic_recognizer();
+                    let mut done = Vec::new();
+                    for (i, item) in work.iter().enumerate().skip(worker).step_by(threads) {
+                        done.push((
+                            i,
+                            match item {
+                                Work::Mrz(job) => Done::Mrz(read_one(job, &reader, options, generic.as_mut())),
+                                Work::Cn(job) => Done::Cn(cn::read_one(job, &reader, options)),
+                            },
+                        ));
                     }
-                }
-            });
-        }
+                    Ok(done)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a reading worker panicked"))))
+            .collect()
     });
-    results.into_iter().flatten().collect()
+    let mut all = Vec::new();
+    for part in per_worker {
+        all.extend(part?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, d)| d).collect())
 }
 
 /// PP-OCRv4's recogniser, when the models are in place (else the
