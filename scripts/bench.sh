@@ -39,6 +39,16 @@ rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).s
 # Each group's ratios are to its simplest case, measured in the same run.
 BASELINES = {"mrz_parse": "td3_clean", "cnid_parse": "eighteen_digits", "compare_names": "exact", "precheck": "phone_jpeg_12mp"}
 base = {g: m for g, b, m, _, _ in rows if BASELINES.get(g) == b}
+# Sections other scripts write (between <!-- name:begin --> and
+# <!-- name:end --> markers, e.g. scripts/bench-ocr-peer.sh) are kept.
+kept = ""
+try:
+    previous = open("docs/BENCHMARKS.md").read()
+    start = previous.find("<!-- ocr-peer:begin")
+    if start >= 0:
+        kept = "\n" + previous[start:]
+except OSError:
+    pass
 with open("docs/BENCHMARKS.md", "w") as out:
     out.write("# Benchmarks\n\n")
     out.write("Reproduce with `scripts/bench.sh` (criterion; medians of 100 samples, all measured side by side in one run).\n")
@@ -55,5 +65,6 @@ with open("docs/BENCHMARKS.md", "w") as out:
     out.write("\nTargets: `precheck/phone_jpeg_12mp` (a 4000×3000, 4.8 MB JPEG from `openkyc-synth`, decode included) should be ≤ 60 ms. "
               "Where its time goes, per stage: `cargo run --release -p openkyc-precheck --example stages` "
               "(the intake's entropy decoding is the largest part).\n")
+    out.write(kept)
 print(open("docs/BENCHMARKS.md").read())
 PY

@@ -18,7 +18,7 @@
 //! upright documents, where text lines are horizontal.
 
 use crate::{bgr_tensor, input_name, OcrError};
-use image::{imageops, RgbImage};
+use image::RgbImage;
 use openkyc_infer::{ids, Model, ModelSet, SessionOptions};
 
 /// The detector input's short side is at least this.
@@ -190,7 +190,7 @@ impl TextDetector {
         if width == 0 {
             return Ok(Vec::new());
         }
-        let tensor = bgr_tensor(&imageops::resize(image, width, height, imageops::FilterType::Triangle))?;
+        let tensor = bgr_tensor(image, width, height)?;
         let outputs = self.model.run(&[(&self.input, &tensor)])?;
         let map = outputs.first()?;
         let (w, h) = (width as usize, height as usize);

@@ -25,11 +25,12 @@
 
 mod detect;
 mod page;
+mod resize;
 
 pub use detect::{boxes_from_probability, detector_input_size, DbParams, TextBox, TextDetector, MIN_SHORT_SIDE};
 pub use page::{crop_box, PageReader, TextLine};
 
-use image::{imageops, RgbImage};
+use image::RgbImage;
 use openkyc_infer::{ids, InferError, Model, ModelSet, SessionOptions, Tensor};
 use thiserror::Error;
 
@@ -174,28 +175,16 @@ pub fn ctc_greedy(probabilities: &[f32], steps: usize, table: &[String]) -> Reco
 fn preprocess(line: &RgbImage) -> Result<Tensor, InferError> {
     let (w, h) = line.dimensions();
     let width = ((INPUT_HEIGHT as f32 * w as f32 / h.max(1) as f32).round() as u32).clamp(MIN_WIDTH, MAX_WIDTH);
-    bgr_tensor(&imageops::resize(
-        line,
-        width,
-        INPUT_HEIGHT,
-        imageops::FilterType::Triangle,
-    ))
+    bgr_tensor(line, width, INPUT_HEIGHT)
 }
 
-/// The image as PP-OCR's models take it: `[1, 3, H, W]`, BGR,
-/// `(x / 255 − 0.5) / 0.5` (the detector and the recogniser alike).
-pub(crate) fn bgr_tensor(image: &RgbImage) -> Result<Tensor, InferError> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let plane = w * h;
-    let mut data = vec![0.0f32; 3 * plane];
-    for (i, pixel) in image.pixels().enumerate() {
-        let [r, g, b] = pixel.0;
-        for (channel, value) in [b, g, r].into_iter().enumerate() {
-            if let Some(slot) = data.get_mut(channel * plane + i) {
-                *slot = (f32::from(value) / 255.0 - 0.5) / 0.5;
-            }
-        }
-    }
+/// `image` resized (triangle filter) to `width × height` as PP-OCR's models
+/// take it: `[1, 3, H, W]`, BGR, `(x / 255 − 0.5) / 0.5` (the detector and
+/// the recogniser alike).
+pub(crate) fn bgr_tensor(image: &RgbImage, width: u32, height: u32) -> Result<Tensor, InferError> {
+    let (w, h) = (width as usize, height as usize);
+    let mut data = vec![0.0f32; 3 * w * h];
+    resize::resize_into_bgr(image, width, height, &mut data);
     Tensor::new(vec![1, 3, h, w], data)
 }
 
@@ -234,7 +223,10 @@ mod tests {
         assert!((r.confidence - 0.9).abs() < 1e-6);
         assert_eq!(r.char_confidences, [0.9; 5]);
         // Emitted at steps 0, 3, 4, 6, 7 of 8.
-        assert_eq!(r.char_positions, [0.5 / 8.0, 3.5 / 8.0, 4.5 / 8.0, 6.5 / 8.0, 7.5 / 8.0]);
+        assert_eq!(
+            r.char_positions,
+            [0.5 / 8.0, 3.5 / 8.0, 4.5 / 8.0, 6.5 / 8.0, 7.5 / 8.0]
+        );
         assert_eq!(ctc_greedy(&[], 0, &table()).text, "");
         // Fewer probabilities than steps: decodes what is there.
         assert_eq!(ctc_greedy(&probabilities[..10], 8, &table()).text, "A");

@@ -95,7 +95,10 @@ fn crop_box_at(image: &RgbImage, bbox: &TextBox) -> Option<(RgbImage, f32)> {
     if x1 <= x0 || y1 <= y0 {
         return None;
     }
-    Some((imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image(), x0 as f32))
+    Some((
+        imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image(),
+        x0 as f32,
+    ))
 }
 
 #[cfg(test)]

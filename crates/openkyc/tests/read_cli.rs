@@ -75,16 +75,10 @@ fn a_valid_card_back_reads_with_exit_zero_and_text_for_people() {
 }
 
 #[test]
-fn a_page_without_an_mrz_is_unreadable_in_both_languages() {
-    let Some(fonts) = openkyc_docgen::Fonts::from_system().ok() else {
-        eprintln!("SKIPPED: fonts absent");
-        return;
-    };
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let person = &openkyc_docgen::identities(3, 1, today)[0];
-    let front = openkyc_docgen::render_td1_front(person, &fonts, 12.0, 1).image;
+fn a_blank_page_is_unreadable_in_both_languages() {
+    let blank = image::RgbImage::from_pixel(1000, 630, image::Rgb([236, 238, 240]));
     let mut png = Vec::new();
-    front
+    blank
         .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     let output = read(&[], &png);
@@ -92,6 +86,40 @@ fn a_page_without_an_mrz_is_unreadable_in_both_languages() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("DOC_UNREADABLE"), "{text}");
     assert!(text.contains("[zh-CN]"), "{text}");
+}
+
+#[test]
+fn a_chinese_card_front_reads_and_the_wrong_side_is_named() {
+    let Some(fonts) = openkyc_docgen::Fonts::from_system().ok() else {
+        eprintln!("SKIPPED: fonts absent");
+        return;
+    };
+    if !openkyc_infer::ModelSet::locate().is_ok_and(|m| m.all_present()) {
+        eprintln!(
+            "SKIPPED a_chinese_card_front_reads_and_the_wrong_side_is_named: no models; run scripts/fetch-models.sh"
+        );
+        return;
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let person = &openkyc_docgen::cn_identities(1, 1, today)[0];
+    let front = openkyc_docgen::render_cn_front(person, &fonts, 12.0, 1).image;
+    let mut png = Vec::new();
+    front
+        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let output = read(&["--json"], &png);
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["kind"], "cn_resident_id");
+    assert_eq!(report["side"], "front");
+    assert_eq!(report["fields"]["id_number"], person.id_number.as_str());
+    assert_eq!(report["fields"]["name_native"], person.name.as_str());
+    assert_eq!(report["sources"]["name_native"], "viz");
+    let output = read(&["--side", "back"], &png);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("cn_resident_id (front side)"), "{text}");
+    assert!(text.contains("DOC_WRONG_SIDE"), "{text}");
 }
 
 #[test]

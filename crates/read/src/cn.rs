@@ -160,7 +160,11 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
                         row.lefts.truncate(keep);
                     }
                     // Separate boxes: digit runs and words do not run on.
-                    row.glyphs.push(Glyph { ch: ' ', p: 1.0, src: None });
+                    row.glyphs.push(Glyph {
+                        ch: ' ',
+                        p: 1.0,
+                        src: None,
+                    });
                     row.lefts.push(line.bbox.x0);
                 }
                 for (i, (ch, p)) in chars.into_iter().enumerate() {

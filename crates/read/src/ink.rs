@@ -8,7 +8,7 @@
 //! puts [`UNREAD`] (with confidence 0) into the line's text there, so the
 //! field it falls in cannot pass.
 //!
-//! # Method (per line box)
+//! # Method (per line box of Han text, or of nothing read)
 //! 1. Grey levels of the box; ink is darker than halfway between the 5th
 //!    percentile (print) and the 90th (paper), so light background
 //!    patterns are not ink. A box whose 5th percentile is within
@@ -44,13 +44,20 @@ pub(crate) fn mark_unread(image: &RgbImage, lines: &mut [TextLine]) {
         // are not characters: only boxes of at least half the usual line
         // height are checked.
         let height = line.bbox.y1 - line.bbox.y0;
-        if line.char_x.len() != line.text.chars().count() || height < 0.5 * typical {
+        if line.char_x.len() != line.text.chars().count() || height < 0.5 * typical || !may_hide_characters(line) {
             continue;
         }
         for x in unexplained_ink(image, line) {
             insert_unread(line, x);
         }
     }
+}
+
+/// Lines of Han text (or nothing read at all) can hide a character outside
+/// the table; Latin letters and digits are all in it, and their widths vary
+/// too much for the reach of one position to be told.
+fn may_hide_characters(line: &TextLine) -> bool {
+    line.text.is_empty() || line.text.chars().any(is_wide)
 }
 
 /// The median box height of the lines with text (0 without any).
@@ -217,6 +224,14 @@ mod tests {
         assert_eq!(lines[0].text, "曹\u{FFFD}嘉");
         assert_eq!(lines[0].char_confidences, [0.99, 0.0, 0.99]);
         assert_eq!(lines[0].char_x.len(), 3);
+    }
+
+    #[test]
+    fn latin_lines_are_not_looked_at() {
+        let image = page(&[20, 60, 100]);
+        let mut lines = vec![line("AB", &[35.0, 115.0])];
+        mark_unread(&image, &mut lines);
+        assert_eq!(lines[0].text, "AB");
     }
 
     #[test]

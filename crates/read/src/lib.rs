@@ -77,6 +77,7 @@ mod fields;
 mod ink;
 mod mrz;
 mod report;
+mod viz;
 
 pub use catalogue::{words, Lang, Words};
 pub use cn::LONG_TERM;
@@ -84,6 +85,9 @@ pub use ink::UNREAD;
 pub use openkyc_ocr::PageReader;
 pub use report::{
     DocumentKind, MrzRepair, MrzSection, ReadReport, ReadTimings, Reason, ReasonCode, Severity, Side, Source,
+};
+pub use viz::{
+    cross_check, has_mismatch, read_viz, Agreement, CrossCheckOptions, PrintedDate, VizCheck, VizField, VizFields,
 };
 
 use chrono::NaiveDate;
@@ -175,13 +179,24 @@ impl Reader {
 
     /// Every text line of an upright image (empty without a text reader).
     fn text_lines(&self, image: &RgbImage) -> Result<Vec<TextLine>, ReadError> {
+        self.text_lines_except(image, |_| false)
+    }
+
+    /// The text lines of an upright image but those whose box `skip`s
+    /// (not recognised at all).
+    fn text_lines_except(
+        &self,
+        image: &RgbImage,
+        skip: impl Fn(&openkyc_ocr::TextBox) -> bool,
+    ) -> Result<Vec<TextLine>, ReadError> {
         let Some(text) = &self.text else {
             return Ok(Vec::new());
         };
         // A poisoned lock only means another read panicked mid-run; the
         // models hold no state between runs, so reading on is safe.
         let mut text = text.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        Ok(text.read(image)?)
+        let boxes: Vec<openkyc_ocr::TextBox> = text.detector.detect(image)?.into_iter().filter(|b| !skip(b)).collect();
+        Ok(text.read_boxes(image, &boxes)?)
     }
 }
 
@@ -304,7 +319,26 @@ pub fn read_image_with_lines(
     timings.mrz = elapsed_ms(stage);
 
     let mut report = match &reading {
-        Some(_) => report::build(reading.as_ref(), options),
+        Some(found) => {
+            let mut report = report::build(Some(found), options);
+            if reader.reads_text() && visual_zone_on_this_side(&report) {
+                let stage = Instant::now();
+                let upright = mrz::rotate(&document, found.rotation_deg);
+                let lines = reader.text_lines_except(&upright, |b| is_mrz_box(b, upright.dimensions()))?;
+                let viz = viz::read_viz(&lines, upright.dimensions());
+                let checks = viz::cross_check(
+                    &viz,
+                    &report.fields,
+                    &viz::CrossCheckOptions {
+                        names_truncated: found.reading.report.fields.names_truncated,
+                        ..viz::CrossCheckOptions::default()
+                    },
+                );
+                report::add_viz_checks(&mut report, checks);
+                timings.text = elapsed_ms(stage);
+            }
+            report
+        }
         None if reader.reads_text() => {
             let stage = Instant::now();
             let report = read_without_mrz(reader, &native, options)?;
@@ -318,6 +352,20 @@ pub fn read_image_with_lines(
     timings.total = elapsed_ms(started);
     report.timings_ms = timings;
     Ok((report, reading.map(|r| r.line_images).unwrap_or_default()))
+}
+
+/// Whether the visual zone is worth reading against this MRZ: the MRZ was
+/// trusted, and it is not a TD1 card's, which sits on the back while the
+/// names and dates are printed on the front.
+fn visual_zone_on_this_side(report: &ReadReport) -> bool {
+    report.ok() && report.mrz.as_ref().is_some_and(|m| m.format != "TD1")
+}
+
+/// A box in the MRZ's band (the lower 30% of the upright document, wider
+/// than half of it): the MRZ reader has read it already, and a 44-character
+/// line is the recogniser's slowest.
+fn is_mrz_box(bbox: &openkyc_ocr::TextBox, (width, height): (u32, u32)) -> bool {
+    bbox.y0 > 0.7 * height as f32 && bbox.x1 - bbox.x0 > 0.5 * width as f32
 }
 
 /// A document without an MRZ: a Chinese Resident Identity Card side, or
@@ -336,21 +384,6 @@ fn read_without_mrz(reader: &Reader, native: &RgbImage, options: &ReadOptions) -
         let image = resized(&upright, text_scale(upright.width(), upright.height()));
         let mut lines = reader.text_lines(&image)?;
         ink::mark_unread(&image, &mut lines);
-        if std::env::var_os("OPENKYC_DEBUG_LINES").is_some() {
-            let _ = image.save("/tmp/debug_text_input.png");
-            for l in &lines {
-                eprintln!(
-                    "DEBUG {:>5.0} {:>5.0} {:>5.0} {:>5.0} {:.3} {:?} {}",
-                    l.bbox.x0,
-                    l.bbox.y0,
-                    l.bbox.x1,
-                    l.bbox.y1,
-                    l.confidence,
-                    l.char_confidences.iter().map(|c| (c * 100.0) as u8).collect::<Vec<_>>(),
-                    l.text
-                );
-            }
-        }
         let mut card = cn::read_card(&lines, image.width());
         if card.side.is_some() {
             if !card.name_sources.is_empty() {
@@ -358,6 +391,12 @@ fn read_without_mrz(reader: &Reader, native: &RgbImage, options: &ReadOptions) -
                 card = cn::read_card(&lines, image.width());
             }
             return Ok(report::build_cn(&card, options));
+        }
+        if upright.width() as f32 >= CARD_ASPECT * upright.height() as f32 {
+            let viz = viz::read_viz(&lines, image.dimensions());
+            if labelled_fields(&viz) >= MIN_FRONT_FIELDS {
+                return Ok(report::build_viz_front(&viz, options));
+            }
         }
         legible |= lines
             .iter()
@@ -409,7 +448,10 @@ fn second_look(
             return Ok(());
         };
         let same = alone.text.trim() == ch.to_string();
-        if let Some(p) = lines.get_mut(line_index).and_then(|l| l.char_confidences.get_mut(char_index)) {
+        if let Some(p) = lines
+            .get_mut(line_index)
+            .and_then(|l| l.char_confidences.get_mut(char_index))
+        {
             *p = if same { p.min(alone.confidence) } else { 0.0 };
         }
     }
@@ -438,6 +480,25 @@ fn character_cell(line: &TextLine, index: usize) -> Option<openkyc_ocr::TextBox>
         y1: line.bbox.y1,
         score: line.bbox.score,
     })
+}
+
+/// An ID-1 card without an MRZ but with this many of the visual zone's
+/// labelled fields is taken for the front of a card whose MRZ is on the
+/// back.
+const MIN_FRONT_FIELDS: usize = 3;
+
+/// How many of the identifying fields the visual zone has a value for.
+fn labelled_fields(viz: &viz::VizFields) -> usize {
+    [
+        viz.surname.is_some() || viz.full_name.is_some(),
+        viz.given_names.is_some(),
+        viz.document_number.is_some(),
+        viz.birth_date.is_some(),
+        viz.expiry_date.is_some(),
+    ]
+    .iter()
+    .filter(|found| **found)
+    .count()
 }
 
 /// The factor that brings an image's short side to the text detector's

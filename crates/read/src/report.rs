@@ -209,6 +209,10 @@ pub struct ReadReport {
     pub confidence: BTreeMap<&'static str, f32>,
     /// Why the reading cannot be trusted or the document not accepted.
     pub reasons: Vec<Reason>,
+    /// The visual zone against the MRZ, field by field (empty when not
+    /// checked: no text reader, no trusted MRZ, or a TD1 back, whose visual
+    /// zone is on the other side).
+    pub viz_checks: Vec<crate::viz::VizCheck>,
     /// The document's corners in the photo (TL, TR, BR, BL as found), when
     /// an outline was found.
     pub document_corners: Option<[[f32; 2]; 4]>,
@@ -233,6 +237,7 @@ impl ReadReport {
             sources: BTreeMap::new(),
             confidence: BTreeMap::new(),
             reasons: Vec::new(),
+            viz_checks: Vec::new(),
             document_corners: None,
             timings_ms: ReadTimings::default(),
         }
@@ -245,6 +250,66 @@ impl ReadReport {
             detail: detail.into(),
         });
     }
+}
+
+/// Adds the visual zone's checks against the MRZ, and `VIZ_MRZ_MISMATCH`
+/// when one of them is a mismatch.
+pub(crate) fn add_viz_checks(report: &mut ReadReport, checks: Vec<crate::viz::VizCheck>) {
+    if crate::viz::has_mismatch(&checks) {
+        let detail: Vec<String> = checks
+            .iter()
+            .filter(|c| c.agreement == crate::viz::Agreement::Mismatch)
+            .map(|c| format!("{}: printed {:?}, MRZ {:?}", c.field, c.viz, c.mrz))
+            .collect();
+        report.error(ReasonCode::VizMrzMismatch, detail.join("; "));
+    }
+    report.viz_checks = checks;
+}
+
+/// The front of an ID card whose MRZ is on the back, from its visual zone:
+/// the fields it prints, with source `viz`; expiry from the printed date.
+/// Nothing here is checked against an MRZ (the back's reading does that).
+pub(crate) fn build_viz_front(viz: &crate::viz::VizFields, options: &ReadOptions) -> ReadReport {
+    let mut report = ReadReport::empty();
+    report.kind = Some(DocumentKind::IdCard);
+    report.side = Some(Side::Front);
+    let mut put = |name: &'static str, value: Option<String>, confidence: f32| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            report.fields.insert(name, value);
+            report.sources.insert(name, Source::Viz);
+            report.confidence.insert(name, confidence);
+        }
+    };
+    if let Some(f) = &viz.surname {
+        put("surname", Some(f.text.clone()), f.confidence);
+    }
+    if let Some(f) = &viz.given_names {
+        put("given_names", Some(f.text.clone()), f.confidence);
+    }
+    if let Some(f) = &viz.document_number {
+        put("document_number", f.value.clone(), f.confidence);
+    }
+    if let Some(f) = &viz.nationality {
+        put("nationality", f.value.clone(), f.confidence);
+    }
+    if let Some(f) = &viz.sex {
+        put("sex", f.value.map(String::from), f.confidence);
+    }
+    let date = |f: &Option<crate::viz::VizField<crate::viz::PrintedDate>>| {
+        f.as_ref()
+            .and_then(|f| f.value.and_then(|d| d.date()).map(|d| (d, f.confidence)))
+    };
+    if let Some((d, c)) = date(&viz.birth_date) {
+        put("birth_date", Some(d.format("%Y-%m-%d").to_string()), c);
+    }
+    let expiry = date(&viz.expiry_date);
+    if let Some((d, c)) = expiry {
+        put("expiry_date", Some(d.format("%Y-%m-%d").to_string()), c);
+    }
+    if let Some((d, _)) = expiry {
+        expiry_reasons(&mut report, d, options);
+    }
+    report
 }
 
 /// A report with nothing read and one blocking reason.

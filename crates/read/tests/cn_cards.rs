@@ -21,7 +21,10 @@ fn setup(test: &str) -> Option<(Fonts, Reader)> {
     let models = match ModelSet::locate() {
         Ok(models) if models.all_present() => models,
         Ok(models) => {
-            eprintln!("SKIPPED {test}: models missing in {}; run scripts/fetch-models.sh", models.dir().display());
+            eprintln!(
+                "SKIPPED {test}: models missing in {}; run scripts/fetch-models.sh",
+                models.dir().display()
+            );
             return None;
         }
         Err(e) => {
@@ -89,7 +92,11 @@ fn an_upside_down_card_reads_too() {
     let person = &cn_identities(1, 3, today())[2];
     let front = render_cn_front(person, &fonts, 16.0, 3);
     let report = read(&reader, &imageops::rotate180(&front.image), &ReadOptions::new(today()));
-    assert_eq!(report.fields.get("id_number"), front.truth.fields.get("id_number"), "{report:?}");
+    assert_eq!(
+        report.fields.get("id_number"),
+        front.truth.fields.get("id_number"),
+        "{report:?}"
+    );
     assert_eq!(report.fields.get("name_native"), front.truth.fields.get("name_native"));
 }
 
@@ -144,17 +151,63 @@ fn expiry_and_the_wrong_side_are_reported() {
 }
 
 #[test]
+fn a_card_front_without_mrz_is_read_from_its_visual_zone() {
+    let Some((fonts, reader)) = setup("a_card_front_without_mrz_is_read_from_its_visual_zone") else {
+        return;
+    };
+    let person = &openkyc_docgen::identities(2, 1, today())[0];
+    let front = openkyc_docgen::render_td1_front(person, &fonts, 16.0, 2);
+    let report = read(&reader, &front.image, &ReadOptions::new(today()));
+    assert_eq!(report.kind, Some(DocumentKind::IdCard), "{report:?}");
+    assert_eq!(report.side, Some(Side::Front));
+    assert_eq!(
+        report.fields.get("document_number"),
+        Some(&person.document_number),
+        "{report:?}"
+    );
+    assert_eq!(
+        report.fields.get("birth_date"),
+        Some(&person.birth_date.format("%Y-%m-%d").to_string())
+    );
+    assert!(report.sources.values().all(|s| *s == openkyc_read::Source::Viz));
+}
+
+#[test]
 fn other_text_is_unsupported_and_a_blank_card_unreadable() {
     let Some((fonts, reader)) = setup("other_text_is_unsupported_and_a_blank_card_unreadable") else {
         return;
     };
     let options = ReadOptions::new(today());
-    // A TD1 card's front: printed text, no MRZ, not a Chinese card.
-    let person = &openkyc_docgen::identities(2, 1, today())[0];
-    let front = openkyc_docgen::render_td1_front(person, &fonts, 16.0, 2);
-    let report = read(&reader, &front.image, &options);
+    // A card with print on it, but neither an MRZ, nor a Chinese card's
+    // labels, nor an ID card's.
+    let mut card = RgbImage::from_pixel(1370, 864, Rgb([236, 238, 240]));
+    let font = ab_glyph::FontRef::try_from_slice(fonts.ocrb()).unwrap();
+    for (i, text) in ["CITY SPORTS CLUB", "MEMBER 2026", "OPEN 7 DAYS"].iter().enumerate() {
+        draw(&mut card, &font, text, 80.0, 200.0 + 180.0 * i as f32, 90.0);
+    }
+    let report = read(&reader, &card, &options);
     assert_eq!(codes(&report), [ReasonCode::DocUnsupported], "{report:?}");
     let blank = RgbImage::from_pixel(1370, 864, Rgb([236, 238, 240]));
     let report = read(&reader, &blank, &options);
     assert_eq!(codes(&report), [ReasonCode::DocUnreadable], "{report:?}");
+}
+
+/// `text` in near-black, `size` px, baseline at `y`.
+fn draw(image: &mut RgbImage, font: &ab_glyph::FontRef<'_>, text: &str, x: f32, y: f32, size: f32) {
+    use ab_glyph::{Font, ScaleFont};
+    let scale = ab_glyph::PxScale::from(size);
+    let mut pen = x;
+    for c in text.chars() {
+        let glyph = font.glyph_id(c).with_scale_and_position(scale, ab_glyph::point(pen, y));
+        pen += font.as_scaled(scale).h_advance(font.glyph_id(c));
+        if let Some(outline) = font.outline_glyph(glyph) {
+            let bounds = outline.px_bounds();
+            outline.draw(|gx, gy, v| {
+                let (px, py) = (bounds.min.x as u32 + gx, bounds.min.y as u32 + gy);
+                if px < image.width() && py < image.height() && v > 0.5 {
+                    image.put_pixel(px, py, Rgb([25, 25, 30]));
+                }
+            });
+        }
+    }
 }

@@ -120,16 +120,19 @@ enum Done {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let fonts = Fonts::from_system()?;
-    let models = openkyc_infer::ModelSet::locate().ok().filter(openkyc_infer::ModelSet::all_present);
+    let models = openkyc_infer::ModelSet::locate()
+        .ok()
+        .filter(openkyc_infer::ModelSet::all_present);
     let (y, m, d) = REFERENCE_DATE;
     let today = NaiveDate::from_ymd_opt(y, m, d).context("reference date")?;
     let pages_dir = std::env::temp_dir().join(format!("openkyc-reading-{}-{}", args.seed, std::process::id()));
     std::fs::create_dir_all(&pages_dir)?;
     let (jobs, card_scenes) = plan(&args, &fonts, today, &pages_dir)?;
     let mut work: Vec<Work> = jobs.into_iter().map(Work::Mrz).collect();
-    if models.is_some() {
+    if let Some(models) = &models {
         let scenes: Vec<&SampleSpec> = card_scenes.iter().collect();
-        let cards = cn::plan(&scenes, &fonts, args.seed, today, args.scale, &pages_dir)?;
+        let table = cn::recogniser_table(models)?;
+        let cards = cn::plan(&scenes, &fonts, args.seed, today, args.scale, &pages_dir, &table)?;
         work.extend(cards.into_iter().map(Work::Cn));
     } else {
         eprintln!("SKIPPED the Chinese Resident Identity Cards: no models (run scripts/fetch-models.sh)");
@@ -140,7 +143,9 @@ fn main() -> anyhow::Result<()> {
     let make_reader = || -> anyhow::Result<Reader> {
         let reader = Reader::new(fonts.ocrb())?;
         Ok(match &models {
-            Some(models) => reader.with_text_reader(PageReader::load(models, &openkyc_infer::SessionOptions::default())?),
+            Some(models) => {
+                reader.with_text_reader(PageReader::load(models, &openkyc_infer::SessionOptions::default())?)
+            }
             None => reader,
         })
     };
@@ -370,7 +375,10 @@ fn run_all(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a reading worker panicked"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a reading worker panicked")))
+            })
             .collect()
     });
     let mut all = Vec::new();
