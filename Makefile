@@ -11,8 +11,8 @@ OPENKYC := target/release/openkyc
 models:
 	scripts/fetch-models.sh
 
-## Debian packages the reader and the tests need (the OCR-B and DejaVu
-## fonts); installed when root.
+## Debian packages the reader and the tests need (the OCR-B, DejaVu and
+## WenQuanYi Zen Hei fonts); installed when root.
 system-deps:
 	scripts/install-system-deps.sh
 
@@ -37,6 +37,9 @@ run: models system-deps
 	$(CARGO) run --release --locked -q -p openkyc-docgen --example pages -- target/samples 2 > /dev/null
 	@$(OPENKYC) read --reference-date 2026-11-28 target/samples/td3-0.png || true
 	@$(OPENKYC) read --reference-date 2026-11-28 target/samples/td1-back-1.png
+	@echo "== openkyc read on a generated Chinese Resident Identity Card (GB 11643's example number), front then back"
+	@$(OPENKYC) read --reference-date 2026-11-28 target/samples/cn-front-0.png
+	@$(OPENKYC) read --reference-date 2026-11-28 --side back target/samples/cn-back-0.png
 
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.

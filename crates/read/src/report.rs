@@ -306,7 +306,15 @@ pub(crate) fn build_viz_front(viz: &crate::viz::VizFields, options: &ReadOptions
     if let Some((d, c)) = expiry {
         put("expiry_date", Some(d.format("%Y-%m-%d").to_string()), c);
     }
-    if let Some((d, _)) = expiry {
+    let uncertain: Vec<String> = report
+        .confidence
+        .iter()
+        .filter(|(_, c)| **c < options.min_char_confidence)
+        .map(|(name, c)| format!("{name} read with confidence {c:.2}"))
+        .collect();
+    if !uncertain.is_empty() {
+        report.error(ReasonCode::DocUnreadable, uncertain.join("; "));
+    } else if let Some((d, _)) = expiry {
         expiry_reasons(&mut report, d, options);
     }
     report
@@ -545,5 +553,149 @@ fn expiry_reasons(report: &mut ReadReport, expiry: chrono::NaiveDate, options: &
             severity: Severity::Warning,
             detail: format!("expires on {expiry}, in {days_left} days"),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::FieldRead;
+    use chrono::NaiveDate;
+
+    fn options() -> ReadOptions {
+        ReadOptions::new(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap())
+    }
+
+    fn front(number: &str, number_confidence: f32, birth: &str, sex: &str) -> CnCard {
+        let read = |value: &str, confidence: f32| FieldRead {
+            value: value.into(),
+            confidence,
+        };
+        CnCard {
+            side: Some(CnSide::Front),
+            fields: BTreeMap::from([
+                ("name_native", read("王秀英", 0.99)),
+                ("sex", read(sex, 0.99)),
+                ("ethnicity", read("汉", 0.99)),
+                ("birth_date", read(birth, 0.99)),
+                ("address", read("北京市朝阳区建国路88号", 0.99)),
+                ("id_number", read(number, number_confidence)),
+            ]),
+            missing: Vec::new(),
+            name_sources: Vec::new(),
+        }
+    }
+
+    fn codes(report: &ReadReport) -> Vec<ReasonCode> {
+        report.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn a_consistent_front_passes_with_viz_sources() {
+        let report = build_cn(&front("11010519491231002X", 0.99, "1949-12-31", "F"), &options());
+        assert!(report.reasons.is_empty(), "{:?}", report.reasons);
+        assert_eq!(report.kind, Some(DocumentKind::CnResidentId));
+        assert_eq!(report.side, Some(Side::Front));
+        assert!(report.sources.values().all(|s| *s == Source::Viz));
+    }
+
+    #[test]
+    fn a_failing_number_is_invalid_when_read_confidently_else_unreadable() {
+        let confident = build_cn(&front("110105194912310021", 0.99, "1949-12-31", "F"), &options());
+        assert_eq!(codes(&confident), [ReasonCode::IdNumberInvalid]);
+        let unsure = build_cn(&front("110105194912310021", 0.6, "1949-12-31", "F"), &options());
+        assert_eq!(codes(&unsure), [ReasonCode::DocUnreadable]);
+    }
+
+    #[test]
+    fn the_number_must_agree_with_the_printed_birth_date_and_sex() {
+        let report = build_cn(&front("11010519491231002X", 0.99, "1949-12-30", "M"), &options());
+        assert_eq!(codes(&report), [ReasonCode::DataMismatch]);
+        let detail = &report.reasons[0].detail;
+        assert!(detail.contains("1949-12-31") && detail.contains("sex"), "{detail}");
+    }
+
+    #[test]
+    fn unknown_groups_missing_fields_and_weak_characters_are_unreadable() {
+        let mut card = front("11010519491231002X", 0.99, "1949-12-31", "F");
+        card.fields.insert(
+            "ethnicity",
+            FieldRead {
+                value: "汊".into(),
+                confidence: 0.99,
+            },
+        );
+        assert_eq!(codes(&build_cn(&card, &options())), [ReasonCode::DocUnreadable]);
+        let mut card = front("11010519491231002X", 0.99, "1949-12-31", "F");
+        card.missing.push("address");
+        assert_eq!(codes(&build_cn(&card, &options())), [ReasonCode::DocUnreadable]);
+        let mut card = front("11010519491231002X", 0.99, "1949-12-31", "F");
+        if let Some(name) = card.fields.get_mut("name_native") {
+            name.confidence = 0.0;
+        }
+        let report = build_cn(&card, &options());
+        assert_eq!(codes(&report), [ReasonCode::DocUnreadable]);
+        assert!(report.reasons[0].detail.contains("name_native"));
+    }
+
+    #[test]
+    fn the_back_checks_the_validity_rule_and_expiry() {
+        let back = |from: &str, until: &str| CnCard {
+            side: Some(CnSide::Back),
+            fields: BTreeMap::from([
+                (
+                    "issuing_authority",
+                    FieldRead {
+                        value: "北京市公安局朝阳分局".into(),
+                        confidence: 0.99,
+                    },
+                ),
+                (
+                    "valid_from",
+                    FieldRead {
+                        value: from.into(),
+                        confidence: 0.99,
+                    },
+                ),
+                (
+                    "valid_until",
+                    FieldRead {
+                        value: until.into(),
+                        confidence: 0.99,
+                    },
+                ),
+            ]),
+            missing: Vec::new(),
+            name_sources: Vec::new(),
+        };
+        assert!(build_cn(&back("2016-06-04", "2036-06-04"), &options())
+            .reasons
+            .is_empty());
+        assert!(build_cn(&back("2008-06-16", cn::LONG_TERM), &options())
+            .reasons
+            .is_empty());
+        assert_eq!(
+            codes(&build_cn(&back("2006-06-04", "2026-06-04"), &options())),
+            [ReasonCode::DocExpired]
+        );
+        let soon = build_cn(&back("2006-12-10", "2026-12-10"), &options());
+        assert_eq!(codes(&soon), [ReasonCode::DocExpiresSoon]);
+        assert_eq!(soon.reasons[0].severity, Severity::Warning);
+        // 2016 + 15 years is no lawful period: a misread digit.
+        assert_eq!(
+            codes(&build_cn(&back("2016-06-04", "2031-06-04"), &options())),
+            [ReasonCode::DocUnreadable]
+        );
+    }
+
+    #[test]
+    fn the_wrong_side_is_named() {
+        let mut report = build_cn(&front("11010519491231002X", 0.99, "1949-12-31", "F"), &options());
+        check_side(&mut report, Some(Side::Back));
+        assert_eq!(codes(&report), [ReasonCode::DocWrongSide]);
+        let mut report = build_cn(&front("11010519491231002X", 0.99, "1949-12-31", "F"), &options());
+        check_side(&mut report, Some(Side::Front));
+        check_side(&mut report, None);
+        assert!(report.reasons.is_empty());
     }
 }

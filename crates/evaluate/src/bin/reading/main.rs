@@ -103,6 +103,10 @@ struct Outcome {
     /// The generic recogniser (PP-OCRv4) on the same line images: whole MRZ
     /// exact (spaces removed); `None` without line images or models.
     generic_exact: Option<bool>,
+    /// `VIZ_MRZ_MISMATCH` was reported (wrong on these genuine documents).
+    viz_mismatch: bool,
+    /// Visual-zone checks made and of them agreeing.
+    viz_checks: (usize, usize),
 }
 
 /// One photo of either kind.
@@ -474,6 +478,18 @@ fn read_one(job: &Job, reader: &Reader, options: &ReadOptions, generic: Option<&
         read_lines: mrz.map(|m| m.lines.clone()).unwrap_or_default(),
         min_confidence: mrz.map_or(0.0, |m| m.min_confidence),
         generic_exact,
+        viz_mismatch: report
+            .as_ref()
+            .is_some_and(|r| r.reasons.iter().any(|x| x.code == ReasonCode::VizMrzMismatch)),
+        viz_checks: report.as_ref().map_or((0, 0), |r| {
+            (
+                r.viz_checks.len(),
+                r.viz_checks
+                    .iter()
+                    .filter(|c| c.agreement == openkyc_read::Agreement::Agree)
+                    .count(),
+            )
+        }),
     }
 }
 
@@ -555,6 +571,16 @@ fn markdown(args: &Args, outcomes: &[Outcome]) -> String {
             pct(degraded.iter().filter(|o| o.exact).count(), degraded.len()),
         );
     }
+    let td3: Vec<&Outcome> = outcomes.iter().filter(|o| o.kind == "td3_passport").collect();
+    let (checks, agree) = td3
+        .iter()
+        .fold((0, 0), |acc, o| (acc.0 + o.viz_checks.0, acc.1 + o.viz_checks.1));
+    let _ = writeln!(
+        out,
+        "- Visual zone against the MRZ (`td3_passport`; a TD1 card prints its names on the other side): `VIZ_MRZ_MISMATCH` on {} of {} genuine pages (must be 0); of {checks} field checks, {agree} agree, the rest uncertain (a noisy reading decides nothing).",
+        td3.iter().filter(|o| o.viz_mismatch).count(),
+        td3.len(),
+    );
     let all: Vec<&Outcome> = outcomes.iter().collect();
     let _ = writeln!(
         out,
