@@ -39,7 +39,8 @@ mod identity;
 mod page;
 
 pub use cn::{
-    address_lines, age_on, cn_identities, valid_until, validity_years, CnIdentity, ADDRESS_LINE_CELLS, LONG_TERM,
+    address_lines, age_on, cn_identities, is_rare_name_character, valid_until, validity_years, CnIdentity,
+    ADDRESS_LINE_CELLS, LONG_TERM,
 };
 pub use cn_page::{render_cn_back, render_cn_front, CN_FORMAT, CN_ID_MM};
 pub use fonts::{FontError, Fonts, CJK_PATH, OCRB_PATH, SANS_BOLD_PATH, SANS_PATH};

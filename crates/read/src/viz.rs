@@ -49,7 +49,8 @@
 //! the VIZ: names with `openkyc-names` (transliteration such as `Ü` → `UE`
 //! or `U`, `ß` → `SS`; spaces, hyphens and apostrophes as fillers; with
 //! [`CrossCheckOptions::names_truncated`], the MRZ name may be a prefix of
-//! the printed one), each `/`-separated form of a printed name tried, and
+//! the printed one; a printed name that reads as the start of the MRZ's is
+//! uncertain, as glare or an edge can hide its end), each `/`-separated form of a printed name tried, and
 //! equal once diacritics are dropped (issuers beyond the ICAO table); a
 //! full name against the MRZ's surname and given names; document numbers on
 //! letters and digits (a printed number longer than the MRZ's nine places
@@ -1450,6 +1451,16 @@ fn check_name(field: &VizField<String>, mrz: &str, options: &CrossCheckOptions) 
         if viz == mrz_letters {
             return (Agreement::Agree, 0, "equal without diacritics");
         }
+        // Glare, a finger or the card's edge can hide the end of a printed
+        // name; what was read is then the start of the MRZ's. No forger
+        // gains by printing less of the same name.
+        if !viz.is_empty() && viz.len() < mrz_letters.len() && mrz_letters.starts_with(&viz) {
+            return (
+                Agreement::Uncertain,
+                mrz_letters.len() - viz.len(),
+                "the printed name reads cut short",
+            );
+        }
         let judged = judge(&viz, &mrz_letters, field.confidence, options);
         if best.is_none_or(|(_, edits, _)| judged.1 < edits) {
             best = Some(judged);
@@ -1841,6 +1852,23 @@ mod tests {
             agreement(&cross_check(&viz, &mrz, &truncated), "given_names"),
             Agreement::Agree
         );
+    }
+
+    #[test]
+    fn a_printed_name_cut_short_by_glare_is_uncertain_but_another_name_mismatches() {
+        let mut mrz = specimen_mrz();
+        mrz.insert("surname", "MARTINEZ GARCIA".into());
+        let check = |printed: &str| {
+            let viz = VizFields {
+                surname: field(printed.into(), printed, 0.99),
+                ..Default::default()
+            };
+            agreement(&cross_check(&viz, &mrz, &Default::default()), "surname")
+        };
+        assert_eq!(check("MARTINEZ GA"), Agreement::Uncertain);
+        assert_eq!(check("MARTINEZ GARCIA"), Agreement::Agree);
+        assert_eq!(check("MARTINEZ LOPEZ"), Agreement::Mismatch);
+        assert_eq!(check("GARCIA"), Agreement::Mismatch);
     }
 
     #[test]

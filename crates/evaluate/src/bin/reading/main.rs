@@ -103,8 +103,9 @@ struct Outcome {
     /// The generic recogniser (PP-OCRv4) on the same line images: whole MRZ
     /// exact (spaces removed); `None` without line images or models.
     generic_exact: Option<bool>,
-    /// `VIZ_MRZ_MISMATCH` was reported (wrong on these genuine documents).
-    viz_mismatch: bool,
+    /// `VIZ_MRZ_MISMATCH` was reported (wrong on these genuine documents):
+    /// its detail.
+    viz_mismatch: Option<String>,
     /// Visual-zone checks made and of them agreeing.
     viz_checks: (usize, usize),
 }
@@ -478,9 +479,12 @@ fn read_one(job: &Job, reader: &Reader, options: &ReadOptions, generic: Option<&
         read_lines: mrz.map(|m| m.lines.clone()).unwrap_or_default(),
         min_confidence: mrz.map_or(0.0, |m| m.min_confidence),
         generic_exact,
-        viz_mismatch: report
-            .as_ref()
-            .is_some_and(|r| r.reasons.iter().any(|x| x.code == ReasonCode::VizMrzMismatch)),
+        viz_mismatch: report.as_ref().and_then(|r| {
+            r.reasons
+                .iter()
+                .find(|x| x.code == ReasonCode::VizMrzMismatch)
+                .map(|x| x.detail.clone())
+        }),
         viz_checks: report.as_ref().map_or((0, 0), |r| {
             (
                 r.viz_checks.len(),
@@ -578,7 +582,7 @@ fn markdown(args: &Args, outcomes: &[Outcome]) -> String {
     let _ = writeln!(
         out,
         "- Visual zone against the MRZ (`td3_passport`; a TD1 card prints its names on the other side): `VIZ_MRZ_MISMATCH` on {} of {} genuine pages (must be 0); of {checks} field checks, {agree} agree, the rest uncertain (a noisy reading decides nothing).",
-        td3.iter().filter(|o| o.viz_mismatch).count(),
+        td3.iter().filter(|o| o.viz_mismatch.is_some()).count(),
         td3.len(),
     );
     let all: Vec<&Outcome> = outcomes.iter().collect();
@@ -644,6 +648,13 @@ fn markdown(args: &Args, outcomes: &[Outcome]) -> String {
             "- below {t}: {}",
             pct(exact.iter().filter(|o| o.min_confidence < t).count(), exact.len())
         );
+    }
+    let mismatched: Vec<&Outcome> = outcomes.iter().filter(|o| o.viz_mismatch.is_some()).collect();
+    if !mismatched.is_empty() {
+        let _ = writeln!(out, "\n## Genuine pages reported `VIZ_MRZ_MISMATCH`\n");
+        for o in mismatched {
+            let _ = writeln!(out, "- {}: {}", o.id, o.viz_mismatch.as_deref().unwrap_or(""));
+        }
     }
     let misses: Vec<&Outcome> = outcomes.iter().filter(|o| !o.exact).collect();
     if !misses.is_empty() {
