@@ -86,6 +86,23 @@ pub fn detector_input_size(width: u32, height: u32) -> (u32, u32) {
     (side(width), side(height))
 }
 
+/// The input size with the short side `short_side` (at least 32), each side
+/// a multiple of 32, the long side at most 2400; `(0, 0)` for an empty
+/// image.
+fn input_size_at(width: u32, height: u32, short_side: u32) -> (u32, u32) {
+    let short = width.min(height);
+    if short == 0 {
+        return (0, 0);
+    }
+    let long = width.max(height);
+    let scale = (short_side.max(STRIDE) as f32 / short as f32).min(MAX_SIDE as f32 / long as f32);
+    let side = |v: u32| {
+        let scaled = (v as f32 * scale).round() as u32;
+        (scaled.div_ceil(STRIDE) * STRIDE).clamp(STRIDE, MAX_SIDE)
+    };
+    (side(width), side(height))
+}
+
 /// Text boxes from a `width × height` probability map, mapped to an image
 /// `scale.0`, `scale.1` times the map's size. Pixels above
 /// [`DbParams::threshold`] form 4-connected regions; a region is kept when
@@ -187,7 +204,24 @@ impl TextDetector {
     /// [`OcrError`] when the model fails or answers in an unexpected shape.
     pub fn detect(&mut self, image: &RgbImage) -> Result<Vec<TextBox>, OcrError> {
         let (width, height) = detector_input_size(image.width(), image.height());
-        if width == 0 {
+        self.detect_sized(image, width, height)
+    }
+
+    /// [`detect`](Self::detect) with the model input's short side set to
+    /// `short_side` (rounded up to a multiple of 32), up or down: for a
+    /// document whose print is large enough to be found at less than the
+    /// wheel's 736 px, at a fraction of the cost (the boxes are in
+    /// `image`'s pixels either way).
+    ///
+    /// # Errors
+    /// [`OcrError`] when the model fails or answers in an unexpected shape.
+    pub fn detect_at(&mut self, image: &RgbImage, short_side: u32) -> Result<Vec<TextBox>, OcrError> {
+        let (width, height) = input_size_at(image.width(), image.height(), short_side);
+        self.detect_sized(image, width, height)
+    }
+
+    fn detect_sized(&mut self, image: &RgbImage, width: u32, height: u32) -> Result<Vec<TextBox>, OcrError> {
+        if width == 0 || height == 0 {
             return Ok(Vec::new());
         }
         let tensor = bgr_tensor(image, width, height)?;
@@ -219,6 +253,16 @@ mod tests {
         assert_eq!(detector_input_size(1600, 1200), (1600, 1216));
         let (w, h) = detector_input_size(5000, 3000);
         assert!(w <= 2400 && w % 32 == 0 && h % 32 == 0, "{w}x{h}");
+    }
+
+    #[test]
+    fn a_chosen_short_side_scales_up_or_down() {
+        assert_eq!(input_size_at(1166, 736, 480), (768, 480));
+        assert_eq!(input_size_at(500, 300, 480), (800, 480));
+        assert_eq!(input_size_at(0, 300, 480), (0, 0));
+        assert_eq!(input_size_at(100, 100, 0), (32, 32));
+        let (w, h) = input_size_at(20000, 100, 480);
+        assert!(w <= 2400 && h >= 32, "{w}x{h}");
     }
 
     #[test]

@@ -279,7 +279,7 @@ fn read_front(rows: &[Row], width: u32, card: &mut CnCard) {
     let value = |labels: &[&str]| rows.iter().find_map(|r| r.after_label(labels));
 
     let name_glyphs: Option<Vec<Glyph>> =
-        value(NAME_LABELS).map(|g| g.into_iter().filter(|g| is_name_char(g.ch)).collect());
+        value(NAME_LABELS).map(|g| g.into_iter().filter_map(|g| kept_as(g, is_name_char)).collect());
     card.name_sources = name_glyphs.iter().flatten().filter_map(|g| g.src).collect();
     put(card, "name_native", name_glyphs.map(|g| field(g.into_iter())));
 
@@ -291,7 +291,7 @@ fn read_front(rows: &[Row], width: u32, card: &mut CnCard) {
         })
     });
     put(card, "sex", sex);
-    let ethnicity = value(ETHNICITY_LABELS).map(|g| field(g.iter().copied().filter(|g| is_han(g.ch))));
+    let ethnicity = value(ETHNICITY_LABELS).map(|g| field(g.into_iter().filter_map(|g| kept_as(g, is_han))));
     put(card, "ethnicity", ethnicity);
 
     let birth = value(BIRTH_LABELS).and_then(|g| printed_birth_date(&g));
@@ -324,7 +324,7 @@ fn address(rows: &[Row], width: u32) -> Option<FieldRead> {
                 .map(|(g, _)| *g),
         );
     }
-    Some(field(glyphs.into_iter().filter(|g| !g.ch.is_whitespace())))
+    Some(field(glyphs.into_iter().filter_map(|g| kept_as(g, is_address_char))))
 }
 
 fn field(glyphs: impl Iterator<Item = Glyph>) -> FieldRead {
@@ -340,9 +340,35 @@ fn field(glyphs: impl Iterator<Item = Glyph>) -> FieldRead {
     FieldRead { value, confidence }
 }
 
-/// Vertical strokes a line in the background reads as.
+/// Vertical strokes a line in the background reads as, and the colon some
+/// recognisers add after a label.
 fn is_stroke(ch: char) -> bool {
-    matches!(ch, '丨' | '|' | '丶' | '丿' | 'I' | 'l' | '｜')
+    matches!(ch, '丨' | '|' | '丶' | '丿' | 'I' | 'l' | '｜' | ':' | '：')
+}
+
+/// A glyph of a text field: spaces (box boundaries) go; a character the
+/// field cannot hold (a quote in an address, a digit in a name) becomes
+/// [`UNREAD`] with confidence 0 rather than being dropped, since it may be a
+/// misreading of one the field does hold.
+fn kept_as(glyph: Glyph, allowed: fn(char) -> bool) -> Option<Glyph> {
+    if glyph.ch.is_whitespace() {
+        None
+    } else if allowed(glyph.ch) {
+        Some(glyph)
+    } else {
+        Some(Glyph {
+            ch: UNREAD,
+            p: 0.0,
+            ..glyph
+        })
+    }
+}
+
+/// What an address holds: Han characters, digits and Latin letters (house
+/// and building numbers, `A座`), and the hyphens, brackets and middle dots
+/// of some addresses.
+fn is_address_char(ch: char) -> bool {
+    is_han(ch) || ch.is_ascii_alphanumeric() || matches!(ch, '-' | '－' | '·' | '(' | ')' | '（' | '）' | '#')
 }
 
 /// Han characters, and [`UNREAD`] where print was not read (kept so the
@@ -440,7 +466,7 @@ fn read_back(rows: &[Row], card: &mut CnCard) {
     let authority = rows
         .iter()
         .find_map(|r| r.after_label(AUTHORITY_LABELS))
-        .map(|g| field(g.into_iter().filter(|g| is_han(g.ch))));
+        .map(|g| field(g.into_iter().filter_map(|g| kept_as(g, is_han))));
     match authority {
         Some(a) if !a.value.is_empty() => {
             card.fields.insert("issuing_authority", a);
@@ -675,6 +701,26 @@ mod tests {
                 .map(|f| f.value.as_str()),
             Some("1965-01-02")
         );
+    }
+
+    #[test]
+    fn characters_a_field_cannot_hold_block_it_instead_of_dropping_out() {
+        let mut lines = front();
+        lines[10] = line("广东省深圳市南山区粤海\"", 131.0, 262.0, 343.0, 285.0);
+        lines[0] = line("欧阳9堃", 128.0, 70.0, 223.0, 101.0);
+        let card = read_card(&lines, 800);
+        assert_eq!(
+            card.fields["address"].value,
+            "广东省深圳市南山区粤海\u{FFFD}街道科技园路18号3栋"
+        );
+        assert_eq!(card.fields["address"].confidence, 0.0);
+        assert_eq!(card.fields["name_native"].value, "欧阳\u{FFFD}堃");
+        // A colon after a label is not part of the value.
+        let lines = vec![
+            line("姓名：王秀英", 50.0, 70.0, 300.0, 100.0),
+            line("性别女", 50.0, 140.0, 300.0, 165.0),
+        ];
+        assert_eq!(read_card(&lines, 800).fields["name_native"].value, "王秀英");
     }
 
     #[test]

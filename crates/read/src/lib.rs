@@ -51,7 +51,10 @@
 //! # Without an MRZ (a text reader given)
 //! 6. The rectified document is scaled so that its short side is the
 //!    detector's 736 px and read line by line (upright, then turned half
-//!    way; a portrait-shaped crop a quarter turn either way).
+//!    way; a portrait-shaped crop a quarter turn either way). Lines are
+//!    found at a detector input of 480 px first (the Chinese card's print
+//!    is large: at under half the cost); what is not a Chinese card is
+//!    looked at again at 736 px (an ID-1 front's labels are 1 mm tall).
 //! 7. **Unread print** (module `ink`): ink in a line box that no emitted
 //!    character explains becomes [`UNREAD`] with confidence 0, so a
 //!    character outside the recogniser's table cannot silently drop out of
@@ -179,7 +182,21 @@ impl Reader {
 
     /// Every text line of an upright image (empty without a text reader).
     fn text_lines(&self, image: &RgbImage) -> Result<Vec<TextLine>, ReadError> {
-        self.text_lines_except(image, |_| false)
+        self.text_lines_at(image, None)
+    }
+
+    /// [`Self::text_lines`] with the detector's input short side set (see
+    /// `openkyc_ocr::TextDetector::detect_at`); `None`: the wheel's rule.
+    fn text_lines_at(&self, image: &RgbImage, short_side: Option<u32>) -> Result<Vec<TextLine>, ReadError> {
+        let Some(text) = &self.text else {
+            return Ok(Vec::new());
+        };
+        let mut text = text.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let boxes = match short_side {
+            Some(side) => text.detector.detect_at(image, side)?,
+            None => text.detector.detect(image)?,
+        };
+        Ok(text.read_boxes(image, &boxes)?)
     }
 
     /// The text lines of an upright image but those whose box `skip`s
@@ -355,10 +372,12 @@ pub fn read_image_with_lines(
 }
 
 /// Whether the visual zone is worth reading against this MRZ: the MRZ was
-/// trusted, and it is not a TD1 card's, which sits on the back while the
-/// names and dates are printed on the front.
+/// trusted (an expired document's still is), and it is not a TD1 card's,
+/// which sits on the back while the names and dates are printed on the
+/// front.
 fn visual_zone_on_this_side(report: &ReadReport) -> bool {
-    report.ok() && report.mrz.as_ref().is_some_and(|m| m.format != "TD1")
+    let trusted = !report.reasons.iter().any(|r| r.code == ReasonCode::DocUnreadable);
+    trusted && report.mrz.as_ref().is_some_and(|m| m.format != "TD1")
 }
 
 /// A box in the MRZ's band (the lower 30% of the upright document, wider
@@ -382,7 +401,10 @@ fn read_without_mrz(reader: &Reader, native: &RgbImage, options: &ReadOptions) -
     for turn in turns {
         let upright = mrz::rotate(native, turn);
         let image = resized(&upright, text_scale(upright.width(), upright.height()));
-        let mut lines = reader.text_lines(&image)?;
+        // The Chinese card's print (2.2 mm and up) is found at a lower
+        // detector resolution, at under half the cost; anything else is
+        // looked for again at the full one (an ID-1 front's labels are 1 mm).
+        let mut lines = reader.text_lines_at(&image, Some(CARD_DETECT_SHORT_SIDE))?;
         ink::mark_unread(&image, &mut lines);
         let mut card = cn::read_card(&lines, image.width());
         if card.side.is_some() {
@@ -392,6 +414,7 @@ fn read_without_mrz(reader: &Reader, native: &RgbImage, options: &ReadOptions) -
             }
             return Ok(report::build_cn(&card, options));
         }
+        let lines = reader.text_lines(&image)?;
         if upright.width() as f32 >= CARD_ASPECT * upright.height() as f32 {
             let viz = viz::read_viz(&lines, image.dimensions());
             if labelled_fields(&viz) >= MIN_FRONT_FIELDS {
@@ -481,6 +504,10 @@ fn character_cell(line: &TextLine, index: usize) -> Option<openkyc_ocr::TextBox>
         score: line.bbox.score,
     })
 }
+
+/// The detector's input short side for a Chinese Resident Identity Card
+/// (9 px per mm: its smallest print, 2.2 mm, is 20 px tall).
+const CARD_DETECT_SHORT_SIDE: u32 = 480;
 
 /// An ID-1 card without an MRZ but with this many of the visual zone's
 /// labelled fields is taken for the front of a card whose MRZ is on the

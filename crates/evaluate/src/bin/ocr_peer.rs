@@ -387,10 +387,10 @@ fn section(args: &Args, set: &[Image], names: &[&str], measured: &Measured) -> S
         s,
         "`openkyc read` is the whole reading stage (`openkyc_read::read_photo`): decode, find and \
          rectify the document, then read only what the document needs: an MRZ with `openkyc-mrzocr` \
-         (no PP-OCR at all on a TD3 page or a TD1 back), a Chinese card's lines with PP-OCRv4 at the \
-         detector's own size (short side 736) plus a second look at each name character; a TD1 front \
-         (no MRZ, not a Chinese card) is read line by line once and reported `DOC_UNSUPPORTED`. Its \
-         texts are the fields it reports, so its \"lines agree\" counts rapidocr lines equal to a \
+         and, on a passport page, its visual zone above the MRZ band with PP-OCRv4 for the cross-check \
+         (on a TD1 back the MRZ alone: the names are printed on the front); a Chinese card's lines \
+         with PP-OCRv4 at the detector's own size (short side 736) plus a second look at each name \
+         character; a TD1 front (no MRZ) line by line, its visual zone's fields. Its texts are the fields it reports, so its \"lines agree\" counts rapidocr lines equal to a \
          field value and is low by design.\n"
     );
     let _ = writeln!(s, "- {}\n", machine());
