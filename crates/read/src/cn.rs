@@ -148,12 +148,19 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
                     .map(|(i, ch)| (ch, line.char_confidences.get(i).copied().unwrap_or(line.confidence)))
                     .collect();
                 let index = line_index(lines, line);
+                // Characters of this box to leave out: those read over a
+                // label's box that it overlaps (the label re-read, often as
+                // something else: 址 as 上 before 上海市).
+                let mut skip = 0;
                 if let Some(previous) = previous {
+                    if line.bbox.x0 < previous.bbox.x1 && is_label_only(&previous.text) {
+                        skip = line.char_x.iter().take_while(|x| **x < previous.bbox.x1).count();
+                    }
                     // Overlapping boxes both read the characters they share:
                     // keep them once.
                     // The later box has the word whole; the earlier one's
                     // copy goes.
-                    if line.bbox.x0 < previous.bbox.x1 {
+                    if skip == 0 && line.bbox.x0 < previous.bbox.x1 {
                         let repeated = repeated_prefix(&row.glyphs, &chars);
                         let keep = row.glyphs.len().saturating_sub(repeated);
                         row.glyphs.truncate(keep);
@@ -167,7 +174,7 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
                     });
                     row.lefts.push(line.bbox.x0);
                 }
-                for (i, (ch, p)) in chars.into_iter().enumerate() {
+                for (i, (ch, p)) in chars.into_iter().enumerate().skip(skip) {
                     row.glyphs.push(Glyph {
                         ch,
                         p,
@@ -180,6 +187,23 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
             row
         })
         .collect()
+}
+
+/// Whether `text` is exactly one of the card's labels (spaces aside).
+fn is_label_only(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        NAME_LABELS,
+        SEX_LABELS,
+        ETHNICITY_LABELS,
+        BIRTH_LABELS,
+        ADDRESS_LABELS,
+        NUMBER_LABELS,
+        AUTHORITY_LABELS,
+        VALIDITY_LABELS,
+    ]
+    .iter()
+    .any(|labels| labels.first().is_some_and(|label| *label == text))
 }
 
 /// The index of `line` (a reference into `lines`) in `lines`.
@@ -721,6 +745,19 @@ mod tests {
             line("性别女", 50.0, 140.0, 300.0, 165.0),
         ];
         assert_eq!(read_card(&lines, 800).fields["name_native"].value, "王秀英");
+    }
+
+    #[test]
+    fn a_value_box_reaching_over_its_label_leaves_the_label_part_out() {
+        let mut lines = front();
+        // The address box starts inside the label's (106–200) and read the
+        // label's last character as 上.
+        lines[11] = line("住址", 106.0, 264.0, 200.0, 286.0);
+        lines[10] = line("上上海市浦东新区张杨路19", 179.0, 262.0, 663.0, 285.0);
+        lines[10].char_x = (0..13).map(|i| 190.0 + 36.0 * i as f32).collect();
+        lines[12] = line("2号", 227.0, 300.0, 300.0, 322.0);
+        let card = read_card(&lines, 800);
+        assert_eq!(card.fields["address"].value, "上海市浦东新区张杨路192号");
     }
 
     #[test]

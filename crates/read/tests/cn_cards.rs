@@ -211,3 +211,19 @@ fn draw(image: &mut RgbImage, font: &ab_glyph::FontRef<'_>, text: &str, x: f32, 
         }
     }
 }
+
+#[test]
+fn degenerate_images_give_a_reason_not_a_panic() {
+    let Some((_, reader)) = setup("degenerate_images_give_a_reason_not_a_panic") else {
+        return;
+    };
+    let options = ReadOptions::new(today());
+    for (width, height) in [(1, 1), (3000, 2), (2, 3000), (40, 25)] {
+        let image = RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x * 7 % 256) as u8, (y * 13 % 256) as u8, 90])
+        });
+        let report = read_image(&reader, &image, &options).unwrap();
+        assert!(!report.ok(), "{width}x{height}: {report:?}");
+        assert!(!report.reasons.is_empty());
+    }
+}
