@@ -255,7 +255,11 @@ pub(crate) fn markdown(out: &mut String, outcomes: &[CnOutcome]) {
             .flat_map(|o| o.fields_exact.iter().map(move |f| (o.variant, f.1)))
             .collect();
         let rate = |clean: bool| {
-            let rows: Vec<bool> = all.iter().filter(|(v, _)| (*v == "clean") == clean).map(|(_, e)| *e).collect();
+            let rows: Vec<bool> = all
+                .iter()
+                .filter(|(v, _)| (*v == "clean") == clean)
+                .map(|(_, e)| *e)
+                .collect();
             pct(rows.iter().filter(|e| **e).count(), rows.len())
         };
         let _ = writeln!(
