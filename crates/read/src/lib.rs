@@ -443,8 +443,9 @@ fn read_without_mrz(reader: &Reader, native: &RgbImage, options: &ReadOptions) -
 /// knows reads the same alone; one outside its table (a rare name
 /// character) has no stable reading, and in context it may have been
 /// replaced by a look-alike with high confidence (何轩骉 read as 何轩号). A
-/// character that reads otherwise alone gets confidence 0; one that reads
-/// the same keeps the lower of its two confidences.
+/// character that reads otherwise alone (cut tight, and again with a margin
+/// of paper) gets confidence 0; one that reads the same keeps the lower of
+/// its two confidences.
 fn second_look(
     reader: &Reader,
     image: &RgbImage,
@@ -467,18 +468,53 @@ fn second_look(
         let Some(crop) = openkyc_ocr::crop_box(image, &cell) else {
             continue;
         };
-        let Some(alone) = reader.recognize(&crop)? else {
-            return Ok(());
-        };
-        let same = alone.text.trim() == ch.to_string();
+        // Cut tight at the neighbours, and with a margin of paper around
+        // it: a known character reads the same in at least one of them.
+        let mut agreeing: Option<f32> = None;
+        for view in [crop.clone(), with_margin(&crop)] {
+            let Some(alone) = reader.recognize(&view)? else {
+                return Ok(());
+            };
+            if alone.text.trim() == ch.to_string() {
+                agreeing = Some(agreeing.map_or(alone.confidence, |c: f32| c.max(alone.confidence)));
+                break;
+            }
+        }
         if let Some(p) = lines
             .get_mut(line_index)
             .and_then(|l| l.char_confidences.get_mut(char_index))
         {
-            *p = if same { p.min(alone.confidence) } else { 0.0 };
+            *p = agreeing.map_or(0.0, |alone| p.min(alone));
         }
     }
     Ok(())
+}
+
+/// `crop` with a margin of paper a quarter of its width on either side (the
+/// colour of its brighter edge column): the recogniser was trained on lines
+/// with space around the print.
+fn with_margin(crop: &RgbImage) -> RgbImage {
+    let (width, height) = crop.dimensions();
+    let margin = (width / 4).max(1);
+    let column_mean = |x: u32| {
+        let mut sum = [0u32; 3];
+        for y in 0..height {
+            for (s, v) in sum.iter_mut().zip(crop.get_pixel(x, y).0) {
+                *s += u32::from(v);
+            }
+        }
+        sum.map(|s| (s / height.max(1)) as u8)
+    };
+    let brightness = |c: [u8; 3]| c.iter().map(|v| u32::from(*v)).sum::<u32>();
+    let (left, right) = (column_mean(0), column_mean(width.saturating_sub(1)));
+    let paper = if brightness(left) >= brightness(right) {
+        left
+    } else {
+        right
+    };
+    let mut out = RgbImage::from_pixel(width + 2 * margin, height, image::Rgb(paper));
+    image::imageops::overlay(&mut out, crop, i64::from(margin), 0);
+    out
 }
 
 /// The box of one character of a line: between the midpoints to its
@@ -582,6 +618,17 @@ fn elapsed_ms(since: Instant) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_margin_of_paper_goes_either_side() {
+        let crop = RgbImage::from_fn(8, 4, |x, _| image::Rgb(if x == 0 { [200; 3] } else { [20; 3] }));
+        let padded = with_margin(&crop);
+        assert_eq!(padded.dimensions(), (12, 4));
+        assert_eq!(padded.get_pixel(0, 0).0, [200; 3]);
+        assert_eq!(padded.get_pixel(11, 3).0, [200; 3]);
+        assert_eq!(padded.get_pixel(3, 0).0, [20; 3]);
+        assert_eq!(with_margin(&RgbImage::new(1, 1)).dimensions(), (3, 1));
+    }
 
     #[test]
     fn character_cells_lie_between_the_neighbours() {
