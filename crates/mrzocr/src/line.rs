@@ -82,6 +82,8 @@ struct Ink {
     ink: Vec<f32>,
     /// Ink pixels (grey below the Otsu threshold).
     bin: Vec<bool>,
+    /// The ink level above which a pixel is ink.
+    threshold: f32,
 }
 
 impl Ink {
@@ -96,9 +98,19 @@ impl Ink {
     }
 
     fn from_ink(w: usize, h: usize, ink: Vec<f32>) -> Option<Self> {
-        let t = otsu(&ink)?;
-        let bin = ink.iter().map(|&v| v > t).collect();
-        Some(Self { w, h, ink, bin })
+        let threshold = otsu(&ink)?;
+        Some(Self::with_threshold(w, h, ink, threshold))
+    }
+
+    fn with_threshold(w: usize, h: usize, ink: Vec<f32>, threshold: f32) -> Self {
+        let bin = ink.iter().map(|&v| v > threshold).collect();
+        Self {
+            w,
+            h,
+            ink,
+            bin,
+            threshold,
+        }
     }
 
     fn bin_at(&self, x: usize, y: usize) -> bool {
@@ -170,6 +182,7 @@ impl Ink {
                 h: self.h,
                 ink: self.ink.clone(),
                 bin: self.bin.clone(),
+                threshold: self.threshold,
             });
         }
         let t = deg.to_radians().tan();
@@ -186,8 +199,11 @@ impl Ink {
             }
         }
         // Pixels sheared in from outside read 0 ink, i.e. paper: the band
-        // finder below ignores them.
-        Self::from_ink(self.w, h, ink)
+        // finder below ignores them. The threshold stays the one of the
+        // real pixels: on grey paper (a dim photo) a threshold taken again
+        // would split the sheared-in zeros from everything else and make
+        // the whole paper ink.
+        Some(Self::with_threshold(self.w, h, ink, self.threshold))
     }
 
     /// Rows with ink per row over columns `x0..x1`.

@@ -176,6 +176,21 @@ fn a_dark_table_edge_below_the_zone_is_passed_over() {
 }
 
 #[test]
+fn a_skewed_zone_on_grey_paper_is_found() {
+    let Some((font, t)) = setup() else { return };
+    let cap = 24.0;
+    // A dim photo: the paper is mid-grey (about 110), and the zone is
+    // skewed, so that deskewing shears in pixels of no ink at all.
+    let img = rotate(&render(&font, &TD1, cap), 0.6);
+    let dim = GrayImage::from_fn(img.width(), img.height(), |x, y| {
+        image::Luma([(f32::from(img.get_pixel(x, y)[0]) * 0.5) as u8])
+    });
+    let zone = read_zone(&t, &dim).expect("zone found");
+    let reading = choose(&zone, date()).unwrap();
+    assert_eq!(reading.lines, TD1);
+}
+
+#[test]
 fn blank_and_tiny_images_read_nothing() {
     let Some((_, t)) = setup() else { return };
     let blank = GrayImage::from_pixel(400, 40, image::Luma([200]));
