@@ -4,9 +4,10 @@
 //! ICAO 9303 specimen, ERIKSSON ANNA MARIA, passport L898902C3, and the set
 //! includes long names that the MRZ must truncate). [`render_td3`] draws a
 //! passport data page (125 × 88 mm) and [`render_td1_front`] /
-//! [`render_td1_back`] an ID-1 card (85.6 × 54 mm): a tinted guilloche
-//! ground, a header, a portrait block, the visual inspection zone (labels and
-//! values in a sans font) and, on the passport page and the card's back, the
+//! [`render_td1_back`] an ID-1 card (85.6 × 54 mm), [`render_td2`] the data
+//! side of an ID-2 card (105 × 74 mm): a tinted guilloche ground, a header,
+//! a portrait block, the visual inspection zone (labels and values in a sans
+//! font) and, on the passport page, the TD2 card and the TD1 card's back, the
 //! machine-readable zone in OCR-B at the ICAO pitch (2.54 mm, 10 characters
 //! per inch) composed by `openkyc-mrz` (check digits computed, names
 //! truncated as issuers do).
@@ -45,4 +46,4 @@ pub use cn::{
 pub use cn_page::{render_cn_back, render_cn_front, CN_FORMAT, CN_ID_MM};
 pub use fonts::{FontError, Fonts, CJK_PATH, OCRB_PATH, SANS_BOLD_PATH, SANS_PATH};
 pub use identity::{identities, Identity};
-pub use page::{render_td1_back, render_td1_front, render_td3, Page, Truth, TD1_MM, TD3_MM};
+pub use page::{render_td1_back, render_td1_front, render_td2, render_td3, Page, Truth, TD1_MM, TD2_MM, TD3_MM};

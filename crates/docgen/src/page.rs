@@ -1,5 +1,5 @@
-//! Page layouts: a TD3 passport data page and both sides of a TD1 card
-//! (the Chinese card is in `cn_page`), and the [`Page`] and [`Truth`] all
+//! Page layouts: a TD3 passport data page, both sides of a TD1 card and the
+//! data side of a TD2 card (the Chinese card is in `cn_page`), and the [`Page`] and [`Truth`] all
 //! documents share.
 
 use crate::draw::Canvas;
@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 pub const TD3_MM: (f32, f32) = (125.0, 88.0);
 /// TD1 (ID-1 card) size, millimetres.
 pub const TD1_MM: (f32, f32) = (85.6, 54.0);
+/// TD2 (ID-2 card) size, millimetres.
+pub const TD2_MM: (f32, f32) = (105.0, 74.0);
 /// OCR-B character pitch of an MRZ: 10 characters per inch (ICAO 9303-3).
 const MRZ_PITCH_MM: f32 = 2.54;
 /// Capital height of the MRZ characters (OCR-B size 1, about 2.4 mm).
@@ -29,7 +31,7 @@ const LABEL: [u8; 3] = [70, 80, 110];
 /// What a page shows, for scoring a reading of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Truth {
-    /// `td3`, `td1` or `cn_resident_id` ([`crate::CN_FORMAT`]).
+    /// `td3`, `td2`, `td1` or `cn_resident_id` ([`crate::CN_FORMAT`]).
     pub format: &'static str,
     /// `front` or `back` (on a Chinese card the front is the portrait side).
     pub side: &'static str,
@@ -212,6 +214,68 @@ pub fn render_td3(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u64) -
     })
 }
 
+/// The data side of an ID-2 card (TD2): portrait, visual zone and the
+/// two-line MRZ of 36 characters below them, as on a passport page.
+///
+/// # Errors
+/// [`ComposeError`] when the identity's data cannot be written in an MRZ
+/// (a document number too long for the optional data it overflows into).
+pub fn render_td2(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u64) -> Result<Page, ComposeError> {
+    // The optional data holds 7 characters: issuers keep what fits of a
+    // personal number.
+    let mut data = mrz_data(person, "I");
+    data.optional_data_1 = data.optional_data_1.chars().take(7).collect();
+    let mrz = mrz_lines(&compose(MrzFormat::Td2, &data)?);
+    let mut dice = Dice::new(seed ^ 0x7D2);
+    let mut canvas = Canvas::new(TD2_MM.0, TD2_MM.1, px_per_mm, [238, 238, 238]);
+    ground(&mut canvas, &mut dice);
+    header(&mut canvas, fonts, &person.issuing_state, "IDENTITY CARD", 4.0, 2.2);
+    canvas.portrait(4.0, 13.0, 25.0, 32.0, [196, 160, 130], [60, 70, 100]);
+    let cap = 2.0;
+    field(&mut canvas, fonts, "Surname", &person.surname, 33.0, 13.0, cap);
+    field(&mut canvas, fonts, "Given names", &person.given_names, 33.0, 20.0, cap);
+    field(&mut canvas, fonts, "Sex", &person.sex.to_string(), 33.0, 27.0, cap);
+    field(&mut canvas, fonts, "Nationality", &person.nationality, 45.0, 27.0, cap);
+    field(
+        &mut canvas,
+        fonts,
+        "Date of birth",
+        &viz_date(person.birth_date),
+        70.0,
+        27.0,
+        cap,
+    );
+    field(
+        &mut canvas,
+        fonts,
+        "Document No.",
+        &person.document_number,
+        33.0,
+        34.0,
+        cap,
+    );
+    field(
+        &mut canvas,
+        fonts,
+        "Date of expiry",
+        &viz_date(person.expiry_date),
+        70.0,
+        34.0,
+        cap,
+    );
+    draw_mrz(&mut canvas, fonts, &mrz, TD2_MM);
+    Ok(Page {
+        image: canvas.image,
+        truth: Truth {
+            format: "td2",
+            side: "front",
+            mrz,
+            identity: Some(person.clone()),
+            fields: BTreeMap::new(),
+        },
+    })
+}
+
 /// The front of an ID-1 card (TD1): portrait and visual zone, no MRZ.
 pub fn render_td1_front(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u64) -> Page {
     let mut dice = Dice::new(seed);
@@ -352,5 +416,26 @@ mod tests {
             let front = render_td1_front(person, &fonts, 6.0, i as u64);
             assert!(front.truth.mrz.is_empty());
         }
+    }
+
+    #[test]
+    fn td2_cards_carry_two_valid_lines_of_36() {
+        let Some(fonts) = fonts() else { return };
+        let mut rendered = 0;
+        for (i, person) in identities(9, 6, today()).iter().enumerate() {
+            // A document number too long to overflow into 7 characters of
+            // optional data does not fit a TD2.
+            let Ok(page) = render_td2(person, &fonts, 6.0, i as u64) else {
+                continue;
+            };
+            rendered += 1;
+            assert_eq!((page.image.width(), page.image.height()), (630, 444));
+            assert_eq!(page.truth.mrz.len(), 2);
+            assert!(page.truth.mrz.iter().all(|l| l.len() == 36));
+            let parsed =
+                openkyc_mrz::parse(&page.truth.mrz.join("\n"), &openkyc_mrz::ParseOptions::new(today())).unwrap();
+            assert!(parsed.valid, "{:?}", parsed.errors);
+        }
+        assert!(rendered >= 5, "only {rendered} of 6 identities fit a TD2");
     }
 }

@@ -114,6 +114,7 @@ impl Row {
 /// Groups lines into rows, top to bottom.
 fn rows(lines: &[TextLine]) -> Vec<Row> {
     let mut sorted: Vec<&TextLine> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
+    drop_specks(&mut sorted);
     sorted.sort_by(|a, b| centre(a).total_cmp(&centre(b)));
     let mut groups: Vec<Vec<&TextLine>> = Vec::new();
     for line in sorted {
@@ -160,9 +161,22 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
                     // keep them once.
                     // The later box has the word whole; the earlier one's
                     // copy goes.
+                    // Its characters that lie inside the later box go too,
+                    // whatever they were read as (住址量 before 重庆市: 量
+                    // is the left of 重, read again by the label's box).
                     if skip == 0 && line.bbox.x0 < previous.bbox.x1 {
                         let repeated = repeated_prefix(&row.glyphs, &chars);
-                        let keep = row.glyphs.len().saturating_sub(repeated);
+                        let covered = row
+                            .glyphs
+                            .iter()
+                            .rev()
+                            .take_while(|g| {
+                                g.src
+                                    .and_then(|(l, i)| lines.get(l)?.char_x.get(i).copied())
+                                    .is_some_and(|x| x >= line.bbox.x0)
+                            })
+                            .count();
+                        let keep = row.glyphs.len().saturating_sub(repeated.max(covered));
                         row.glyphs.truncate(keep);
                         row.lefts.truncate(keep);
                     }
@@ -187,6 +201,26 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
             row
         })
         .collect()
+}
+
+/// Leaves out the boxes of one character under half the height of the
+/// lowest box of two or more: the card prints no text that small (its
+/// smallest print, the labels, comes in boxes of two characters at least),
+/// and such a box is a speck of the background pattern (between label and
+/// value, read as `T` or `7`, it would start or end the address). A median
+/// would not do: on the back, two title boxes of twice the height are half
+/// of all boxes.
+fn drop_specks(lines: &mut Vec<&TextLine>) {
+    let height = |l: &TextLine| l.bbox.y1 - l.bbox.y0;
+    let characters = |l: &TextLine| l.text.chars().filter(|c| !c.is_whitespace()).count();
+    let lowest = lines
+        .iter()
+        .filter(|l| characters(l) >= 2)
+        .map(|l| height(l))
+        .fold(f32::INFINITY, f32::min);
+    if lowest.is_finite() {
+        lines.retain(|l| characters(l) >= 2 || height(l) >= 0.5 * lowest);
+    }
 }
 
 /// Whether `text` is exactly one of the card's labels (spaces aside).
@@ -761,6 +795,36 @@ mod tests {
     }
 
     #[test]
+    fn a_label_box_reaching_into_its_value_leaves_the_value_part_out() {
+        let mut lines = front();
+        // The label's box (54–150) ends inside the address box (131–) and
+        // read the left of 广 again, as 量.
+        lines[11] = line("住址量", 54.0, 264.0, 150.0, 286.0);
+        lines[11].char_x = vec![64.0, 86.0, 140.0];
+        let card = read_card(&lines, 800);
+        assert_eq!(
+            card.fields["address"].value,
+            "广东省深圳市南山区粤海街道科技园路18号3栋"
+        );
+    }
+
+    #[test]
+    fn specks_between_label_and_value_are_not_read_into_the_value() {
+        let mut lines = front();
+        // Specks of the background pattern (7–8 px tall among boxes of
+        // 22 px): between the label and the value, after the value, and on
+        // a row of their own.
+        lines.push(line("T", 100.0, 270.0, 110.0, 277.0));
+        lines.push(line("7", 345.0, 307.0, 352.0, 315.0));
+        lines.push(line("1", 140.0, 350.0, 147.0, 358.0));
+        let card = read_card(&lines, 800);
+        assert_eq!(
+            card.fields["address"].value,
+            "广东省深圳市南山区粤海街道科技园路18号3栋"
+        );
+    }
+
+    #[test]
     fn a_value_merged_with_its_label_is_read_too() {
         let lines = vec![
             line("姓名王小明", 50.0, 70.0, 300.0, 100.0),
@@ -790,6 +854,15 @@ mod tests {
         assert_eq!(card.fields["issuing_authority"].value, "深圳市公安局南山分局");
         assert_eq!(card.fields["valid_from"].value, "2015-06-01");
         assert_eq!(card.fields["valid_until"].value, "2035-06-01");
+        // The titles twice as tall and half of all boxes (the labels and
+        // values merged): the validity line is still read.
+        let merged = vec![
+            line("中华人民共和国", 300.0, 60.0, 700.0, 110.0),
+            line("居民身份证", 320.0, 130.0, 680.0, 190.0),
+            line("签发机关深圳市公安局南山分局", 150.0, 380.0, 560.0, 404.0),
+            line("有效期限2015.06.01-2035.06.01", 150.0, 430.0, 600.0, 454.0),
+        ];
+        assert_eq!(read_card(&merged, 800).fields["valid_until"].value, "2035-06-01");
         let long = vec![line("有效期限2001.02.03-长期", 150.0, 430.0, 600.0, 455.0)];
         let card = read_card(&long, 800);
         assert_eq!(card.fields["valid_until"].value, LONG_TERM);

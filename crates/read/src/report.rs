@@ -463,6 +463,14 @@ pub(crate) fn build_cn(card: &CnCard, options: &ReadOptions) -> ReadReport {
             .filter(|(_, read)| read.confidence < options.min_char_confidence)
             .map(|(name, read)| format!("{name} read with confidence {:.2}", read.confidence)),
     );
+    if let Some(name) = card.fields.get("name_native") {
+        if (options.min_char_confidence..options.min_name_confidence).contains(&name.confidence) {
+            unreadable.push(format!(
+                "name_native read with confidence {:.2} (a name needs {:.2})",
+                name.confidence, options.min_name_confidence
+            ));
+        }
+    }
     if let Some(ethnicity) = card.fields.get("ethnicity") {
         if !cn::is_ethnic_group(&ethnicity.value) {
             unreadable.push(format!("ethnicity {} is not one of the 56 groups", ethnicity.value));
@@ -636,6 +644,28 @@ mod tests {
         let report = build_cn(&card, &options());
         assert_eq!(codes(&report), [ReasonCode::DocUnreadable]);
         assert!(report.reasons[0].detail.contains("name_native"));
+    }
+
+    #[test]
+    fn a_name_needs_more_confidence_than_other_fields() {
+        let with_name_at = |confidence: f32| {
+            let mut card = front("11010519491231002X", 0.99, "1949-12-31", "F");
+            if let Some(name) = card.fields.get_mut("name_native") {
+                name.confidence = confidence;
+            }
+            build_cn(&card, &options())
+        };
+        // 0.68: what 何轩骉's 号 and 吴珏国's 珏 both read at.
+        let report = with_name_at(0.68);
+        assert_eq!(codes(&report), [ReasonCode::DocUnreadable]);
+        assert!(
+            report.reasons[0].detail.contains("a name needs 0.85"),
+            "{:?}",
+            report.reasons
+        );
+        assert!(with_name_at(0.9).reasons.is_empty());
+        // Below the general threshold it is reported once.
+        assert_eq!(with_name_at(0.3).reasons[0].detail.matches("name_native").count(), 1);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use image::{imageops, Rgb, RgbImage};
-use openkyc_docgen::{identities, render_td1_back, render_td1_front, render_td3, Fonts, Page};
+use openkyc_docgen::{identities, render_td1_back, render_td1_front, render_td2, render_td3, Fonts, Page};
 use openkyc_read::{read_image, DocumentKind, ReadOptions, Reader, ReasonCode, Side};
 
 fn setup() -> Option<(Fonts, Reader)> {
@@ -80,6 +80,21 @@ fn the_icao_specimen_is_a_passport_that_has_expired() {
     assert_eq!(report.fields["personal_number"], "ZE184226B");
     assert!(!report.ok());
     assert_eq!(report.reasons[0].code, ReasonCode::DocExpired);
+}
+
+#[test]
+fn td2_cards_read_exactly_upright_and_a_quarter_turned() {
+    let Some((fonts, reader)) = setup() else { return };
+    for (i, person) in identities(13, 3, today()).iter().enumerate() {
+        let page = render_td2(person, &fonts, 12.0, i as u64).unwrap();
+        let photo = on_table(&page.image);
+        assert_read(&page, &photo, &reader);
+        assert_read(&page, &imageops::rotate270(&photo), &reader);
+        let report = read_image(&reader, &photo, &ReadOptions::new(today())).unwrap();
+        assert_eq!(report.kind, Some(DocumentKind::IdCard));
+        assert_eq!(report.mrz.as_ref().map(|m| m.format.as_str()), Some("TD2"));
+        assert_eq!(report.fields["surname"], person.surname);
+    }
 }
 
 #[test]

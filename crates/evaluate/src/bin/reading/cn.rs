@@ -143,6 +143,13 @@ pub(crate) fn plan(
     Ok(jobs)
 }
 
+impl CnJob {
+    /// The photo's id.
+    pub(crate) fn id(&self) -> &str {
+        &self.spec.id
+    }
+}
+
 /// Renders and reads one photo.
 pub(crate) fn read_one(job: &CnJob, reader: &Reader, options: &ReadOptions) -> CnOutcome {
     let sample = render(&job.spec);
@@ -228,7 +235,7 @@ pub(crate) fn markdown(out: &mut String, outcomes: &[CnOutcome]) {
     let _ = writeln!(out, "\n## Chinese Resident Identity Card\n");
     let _ = writeln!(
         out,
-        "Cards drawn by `openkyc-docgen` (`cn_identities`: names with rare characters and compound surnames, long addresses over two or three lines, numbers per GB 11643 with their check character, validity periods by the age rule, some long-term), front and back, photographed in the ID-1 scenes above in the same variants. Read by `openkyc-read` with the PP-OCRv4 detector and recogniser (`openkyc-ocr`); the number is checked with `openkyc-cnid` and against the printed birth date and sex, the validity period against the 5/10/20-year rule, the ethnicity against the 56 groups; a field read with a character below 0.5 confidence is `DOC_UNREADABLE`. *Accepted* = recognised as the right side and no `DOC_UNREADABLE`, `DOC_UNSUPPORTED`, `DOC_WRONG_SIDE`, `ID_NUMBER_INVALID` or `DATA_MISMATCH` (all of which would be wrong on these genuine cards); a field counts as exact only in an accepted reading.\n"
+        "Cards drawn by `openkyc-docgen` (`cn_identities`: names with rare characters and compound surnames, long addresses over two or three lines, numbers per GB 11643 with their check character, validity periods by the age rule, some long-term), front and back, photographed in the ID-1 scenes above in the same variants. Read by `openkyc-read` with the PP-OCRv4 detector and recogniser (`openkyc-ocr`); the number is checked with `openkyc-cnid` and against the printed birth date and sex, the validity period against the 5/10/20-year rule, the ethnicity against the 56 groups; a field read with a character below 0.5 confidence, or a name below 0.85 after each of its characters was read again alone, is `DOC_UNREADABLE`. *Accepted* = recognised as the right side and no `DOC_UNREADABLE`, `DOC_UNSUPPORTED`, `DOC_WRONG_SIDE`, `ID_NUMBER_INVALID` or `DATA_MISMATCH` (all of which would be wrong on these genuine cards); a field counts as exact only in an accepted reading.\n"
     );
     let wrong: Vec<&CnOutcome> = outcomes.iter().filter(|o| o.accepted && !o.exact()).collect();
     let _ = writeln!(out, "- **Read wrong but accepted: {}** (must be 0).", wrong.len());
@@ -242,7 +249,7 @@ pub(crate) fn markdown(out: &mut String, outcomes: &[CnOutcome]) {
     let rare: Vec<&CnOutcome> = outcomes.iter().filter(|o| o.spellable && o.rare).collect();
     let _ = writeln!(
         out,
-        "- Card sides with a rare name character the recogniser knows (珏, 琰, 燚, …; read with low confidence, and each name character must read the same alone): {} photos, accepted {}, all fields exact {}.",
+        "- Card sides with a rare name character the recogniser knows (珏, 琰, 燚, …; often read with low confidence, and a name needs each character read as itself at 0.85 in a cut on its own: a look-alike standing in for a character outside the table reads as low): {} photos, accepted {}, all fields exact {}.",
         rare.len(),
         pct(rare.iter().filter(|o| o.accepted).count(), rare.len()),
         pct(rare.iter().filter(|o| o.exact()).count(), rare.len())
@@ -321,7 +328,7 @@ pub(crate) fn markdown(out: &mut String, outcomes: &[CnOutcome]) {
     );
     let _ = writeln!(
         out,
-        "Every field value read, accepted or not: a threshold rejects the values below it. Chosen: 0.5 for every character, with unread print marked (see `openkyc-read`'s `ink` module).\n"
+        "Every field value read, accepted or not: a threshold rejects the values below it. Chosen: 0.5 for every character (0.85 for the name), with unread print marked (see `openkyc-read`'s `ink` module).\n"
     );
     let _ = writeln!(
         out,

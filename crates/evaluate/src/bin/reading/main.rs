@@ -78,6 +78,10 @@ struct Args {
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Only the photos whose id contains this (to look into one case; with
+    /// `READING_DUMP=DIR` the photos are also written there).
+    #[arg(long)]
+    only: Option<String>,
 }
 
 /// One photo to read.
@@ -141,6 +145,12 @@ fn main() -> anyhow::Result<()> {
         work.extend(cards.into_iter().map(Work::Cn));
     } else {
         eprintln!("SKIPPED the Chinese Resident Identity Cards: no models (run scripts/fetch-models.sh)");
+    }
+    if let Some(only) = &args.only {
+        work.retain(|w| match w {
+            Work::Mrz(job) => job.spec.id.contains(only.as_str()),
+            Work::Cn(job) => job.id().contains(only.as_str()),
+        });
     }
     eprintln!("reading {} photos on {} threads", work.len(), args.threads);
     let started = Instant::now();
