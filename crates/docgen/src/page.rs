@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 pub const TD3_MM: (f32, f32) = (125.0, 88.0);
 /// TD1 (ID-1 card) size, millimetres.
 pub const TD1_MM: (f32, f32) = (85.6, 54.0);
+/// Where a TD3 page draws its portrait: left, top, width, height in mm (a
+/// caller may put a photo there, e.g. to test face matching).
+pub const TD3_PORTRAIT_MM: (f32, f32, f32, f32) = (5.0, 15.0, 32.0, 40.0);
 /// TD2 (ID-2 card) size, millimetres.
 pub const TD2_MM: (f32, f32) = (105.0, 74.0);
 /// OCR-B character pitch of an MRZ: 10 characters per inch (ICAO 9303-3).
@@ -156,7 +159,8 @@ pub fn render_td3(person: &Identity, fonts: &Fonts, px_per_mm: f32, seed: u64) -
         5.0,
         2.6,
     );
-    canvas.portrait(5.0, 15.0, 32.0, 40.0, [196, 160, 130], [60, 70, 100]);
+    let (x, y, w, h) = TD3_PORTRAIT_MM;
+    canvas.portrait(x, y, w, h, [196, 160, 130], [60, 70, 100]);
     let cap = 2.3;
     field(&mut canvas, fonts, "Type", "P", 42.0, 16.0, cap);
     field(&mut canvas, fonts, "Code", &person.issuing_state, 56.0, 16.0, cap);

@@ -14,6 +14,9 @@
 //!   shares. [`FaceQuality::reasons`] compares them with
 //!   [`QualityThresholds`] and names the failures (`FACE_TOO_SMALL`,
 //!   `FACE_TOO_DARK`, `FACE_OVEREXPOSED`, `FACE_NOT_FRONTAL`).
+//! * [`MatchThresholds::decide`] turns the distance of two faces'
+//!   descriptors (from `openkyc-faceembed`) into a [`MatchDecision`]: match,
+//!   review (a person decides) or mismatch (`FACE_MISMATCH`).
 //!
 //! Any image, including 0 × 0, 1 × 1, grey or very large ones, gives faces
 //! or an error, never a panic, with work linear in its pixel count.
@@ -27,7 +30,7 @@
 //! (`cargo run --release -p openkyc-face --example face_report`).
 //!
 //! Not done here (yet): finding the portrait on a rectified document,
-//! alignment and descriptors for matching (`openkyc-faceembed`), occlusion
+//! alignment and descriptors (`openkyc-faceembed`), occlusion
 //! (`FACE_OCCLUDED`), liveness and presentation-attack signals, choosing
 //! among several faces (`FACE_NOT_FOUND` and `FACE_MULTIPLE` are the
 //! caller's count of [`FaceDetector::detect`]'s result), and photos turned
@@ -36,6 +39,7 @@
 
 mod detect;
 mod letterbox;
+mod matching;
 mod quality;
 
 pub use detect::{
@@ -43,6 +47,7 @@ pub use detect::{
     MIN_IMAGE_SIDE, MODEL_ID,
 };
 pub use letterbox::Letterbox;
+pub use matching::{MatchDecision, MatchThresholds};
 pub use quality::{
     FaceQuality, QualityThresholds, EXPOSURE_INSET, HIGHLIGHT_CLIP, LEVEL_PITCH_RATIO, MAX_EXPOSURE_SAMPLES_PER_SIDE,
     NOSE_DEPTH_PER_EYE_DISTANCE, NOSE_DEPTH_PER_EYE_MOUTH_DISTANCE, REASON_CODES, SHADOW_CLIP,

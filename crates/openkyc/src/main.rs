@@ -29,6 +29,9 @@ enum Command {
     /// Read a document from a photo: find its machine-readable zone, read and
     /// check it, and report the fields with confidences and reasons.
     Read(commands::read::ReadArgs),
+    /// Faces: compare a document portrait with a selfie.
+    #[command(subcommand)]
+    Face(commands::face::FaceCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::CompareName(args) => commands::names::run(&args),
         Command::Precheck(args) => commands::precheck::run(&args),
         Command::Read(args) => commands::read::run(&args),
+        Command::Face(command) => commands::face::run(&command),
     };
     match result {
         Ok(outcome) => outcome.print(),

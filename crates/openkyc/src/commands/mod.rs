@@ -2,6 +2,7 @@
 //! and an exit status, leaving printing to [`Outcome::print`].
 
 pub mod cnid;
+pub mod face;
 pub mod mrz;
 pub mod names;
 pub mod precheck;

@@ -1,0 +1,203 @@
+//! `openkyc face compare IMAGE_A IMAGE_B [--json]`: are the largest faces of
+//! two photos the same person?
+
+use super::{read_upload, unusable_photo, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use anyhow::Context;
+use image::RgbImage;
+use openkyc_face::{Face, FaceDetector, FaceQuality, MatchDecision, MatchThresholds, QualityThresholds};
+use openkyc_faceembed::{dlib_box_from_centerface, FaceEmbedder};
+use openkyc_infer::{ModelSet, SessionOptions};
+use openkyc_intake::IntakeLimits;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// `openkyc face …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum FaceCommand {
+    /// Compare the largest face of two photos (a document portrait and a
+    /// selfie): similarity and a decision (match, review or mismatch).
+    Compare(CompareArgs),
+}
+
+/// Arguments of `openkyc face compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The first photo (e.g. the document or its portrait); JPEG, PNG or
+    /// WebP, read from the bytes.
+    image_a: PathBuf,
+    /// The second photo (e.g. the selfie).
+    image_b: PathBuf,
+    /// Print the result as JSON instead of text for people.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One photo's face, as printed.
+#[derive(Serialize)]
+struct FaceReport {
+    #[serde(rename = "box")]
+    bbox: [f32; 4],
+    score: f32,
+    landmarks: [[f32; 2]; 5],
+    /// Faces found in the photo (the largest is compared).
+    faces_found: usize,
+    quality: FaceQuality,
+    /// Quality findings (`FACE_TOO_SMALL`, `FACE_TOO_DARK`, …).
+    reasons: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Compared {
+    /// 0–1, higher is more alike (see `openkyc_faceembed::similarity_from_distance`).
+    similarity: f32,
+    /// Euclidean distance of the two 128-d descriptors (dlib), lower is more alike.
+    distance: f32,
+    decision: MatchDecision,
+    thresholds: MatchThresholds,
+    faces: [FaceReport; 2],
+    ms: f64,
+}
+
+#[derive(Serialize)]
+struct NoFace<'a> {
+    ok: bool,
+    reason: &'static str,
+    image: &'a Path,
+}
+
+/// Working copies up to this long side: a face's descriptor needs some
+/// 150 px, the detector reads 800 × 480.
+const WORKING_MAX_SIDE: u32 = 1600;
+
+/// Runs `openkyc face …`.
+pub fn run(command: &FaceCommand) -> anyhow::Result<Outcome> {
+    match command {
+        FaceCommand::Compare(args) => compare(args),
+    }
+}
+
+/// Exit 0 for a match, 1 for review or mismatch, 2 when a photo is not
+/// readable or shows no face.
+fn compare(args: &CompareArgs) -> anyhow::Result<Outcome> {
+    let limits = IntakeLimits {
+        working_max_side: WORKING_MAX_SIDE,
+        ..IntakeLimits::default()
+    };
+    let mut photos = Vec::with_capacity(2);
+    for path in [&args.image_a, &args.image_b] {
+        let bytes = read_upload(path, limits.max_bytes)?;
+        match openkyc_intake::intake(&bytes, &limits) {
+            Ok(intake) => photos.push(intake.working),
+            Err(error) => return unusable_photo(&error, args.json),
+        }
+    }
+    let models = ModelSet::locate().context("face models (run scripts/fetch-models.sh)")?;
+    let mut detector = FaceDetector::load(&models, &SessionOptions::default())?;
+    let embedder = FaceEmbedder::from_models(&models)?;
+    let started = Instant::now();
+    let mut found = Vec::with_capacity(2);
+    for (photo, path) in photos.iter().zip([&args.image_a, &args.image_b]) {
+        let faces = detector.detect(photo)?;
+        let Some(face) = faces.iter().max_by(|a, b| a.area().total_cmp(&b.area())).copied() else {
+            return no_face(path, args.json);
+        };
+        found.push((face, faces.len()));
+    }
+    let (Some(&(face_a, count_a)), Some(&(face_b, count_b))) = (found.first(), found.get(1)) else {
+        anyhow::bail!("two photos expected");
+    };
+    let (Some(photo_a), Some(photo_b)) = (photos.first(), photos.get(1)) else {
+        anyhow::bail!("two photos expected");
+    };
+    // dlib's shape predictor was trained on its own detectors' boxes.
+    let a = embedder.embed(photo_a, dlib_box_from_centerface(face_a.bbox))?;
+    let b = embedder.embed(photo_b, dlib_box_from_centerface(face_b.bbox))?;
+    let distance = a.distance(&b);
+    let thresholds = MatchThresholds::default();
+    let decision = thresholds.decide(distance);
+    let compared = Compared {
+        similarity: openkyc_faceembed::similarity_from_distance(distance),
+        distance,
+        decision,
+        thresholds,
+        faces: [report(&face_a, count_a, photo_a), report(&face_b, count_b, photo_b)],
+        ms: started.elapsed().as_secs_f64() * 1000.0,
+    };
+    let exit = if decision == MatchDecision::Match {
+        EXIT_VALID
+    } else {
+        EXIT_INVALID
+    };
+    if args.json {
+        Outcome::new(&compared, exit)
+    } else {
+        Ok(Outcome::text(text(&compared), exit))
+    }
+}
+
+fn report(face: &Face, faces_found: usize, photo: &RgbImage) -> FaceReport {
+    let quality = FaceQuality::measure(face, photo);
+    FaceReport {
+        bbox: face.bbox,
+        score: face.score,
+        landmarks: face.landmarks,
+        faces_found,
+        reasons: quality.reasons(&QualityThresholds::default()),
+        quality,
+    }
+}
+
+fn no_face(path: &Path, json: bool) -> anyhow::Result<Outcome> {
+    if json {
+        Outcome::new(
+            &NoFace {
+                ok: false,
+                reason: "FACE_NOT_FOUND",
+                image: path,
+            },
+            EXIT_UNREADABLE,
+        )
+    } else {
+        Ok(Outcome::text(
+            format!(
+                "✗ FACE_NOT_FOUND: no face in {0}\n✗ 未在 {0} 中找到人脸",
+                path.display()
+            ),
+            EXIT_UNREADABLE,
+        ))
+    }
+}
+
+fn text(compared: &Compared) -> String {
+    let verdict = match compared.decision {
+        MatchDecision::Match => "✓ the same person (match)",
+        MatchDecision::Review => "? not sure: a person should look (review)",
+        MatchDecision::Mismatch => "✗ different people (FACE_MISMATCH)",
+    };
+    let mut out = format!(
+        "{verdict}\n  similarity {:.2} (distance {:.3}; match ≤ {:.2}, review ≤ {:.2})\n",
+        compared.similarity,
+        compared.distance,
+        compared.thresholds.match_max_distance,
+        compared.thresholds.review_max_distance
+    );
+    for (label, face) in ["A", "B"].iter().zip(&compared.faces) {
+        let _ = writeln!(
+            out,
+            "  {label}: face {:.0}×{:.0} px, eyes {:.0} px apart, {} found{}",
+            face.bbox[2] - face.bbox[0],
+            face.bbox[3] - face.bbox[1],
+            face.quality.inter_ocular_px,
+            face.faces_found,
+            if face.reasons.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", face.reasons.join(", "))
+            }
+        );
+    }
+    let _ = write!(out, "  (compared in {:.0} ms)", compared.ms);
+    out
+}
