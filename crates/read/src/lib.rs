@@ -510,7 +510,12 @@ fn second_look(
                 .unwrap_or_default())
         };
         let wide = read(&with_margin(&crop, WIDE_MARGIN))?;
-        let others = [read(&crop)?, read(&with_margin(&crop, NARROW_MARGIN))?];
+        // The other two cuts only matter when the wide one decides nothing.
+        let others = if wide_decides(ch, &wide) {
+            Vec::new()
+        } else {
+            vec![read(&crop)?, read(&with_margin(&crop, NARROW_MARGIN))?]
+        };
         if let Some(p) = lines
             .get_mut(line_index)
             .and_then(|l| l.char_confidences.get_mut(char_index))
@@ -571,6 +576,17 @@ fn alone_confidence(ch: char, in_line: f32, wide: &AloneReading, others: &[Alone
         None => 0.0,
         Some(alone) if alone >= CONFIDENT_ALONE => alone,
         Some(alone) => in_line.min(alone),
+    }
+}
+
+/// Whether the wide cut alone settles [`alone_confidence`]: it reads one
+/// other character (a veto), or `ch` at [`CONFIDENT_ALONE`] or more (the
+/// other cuts could only confirm it).
+fn wide_decides(ch: char, wide: &AloneReading) -> bool {
+    let mut chars = wide.0.chars();
+    match (chars.next(), chars.next()) {
+        (Some(only), None) => only != ch || wide.1 >= CONFIDENT_ALONE,
+        _ => false,
     }
 }
 
@@ -725,6 +741,23 @@ mod tests {
         assert_eq!(alone_confidence('号', 0.87, &alone("弱", 0.35), &others), 0.0);
         // Nothing alone reads it: 0 too.
         assert_eq!(alone_confidence('号', 0.87, &alone("", 0.0), &[alone("弱", 0.7)]), 0.0);
+    }
+
+    #[test]
+    fn the_wide_cut_settles_a_veto_or_a_clear_reading_alone() {
+        assert!(wide_decides('号', &alone("弱", 0.35)));
+        assert!(wide_decides('王', &alone("王", 0.99)));
+        assert!(!wide_decides('珏', &alone("珏", 0.74)));
+        assert!(!wide_decides('上', &alone("冏上", 0.67)));
+        assert!(!wide_decides('上', &alone("", 0.0)));
+        // What it settles, the other cuts cannot change.
+        let others = [alone("王", 0.3), alone("玉", 0.9)];
+        for (ch, wide) in [('号', alone("弱", 0.35)), ('王', alone("王", 0.99))] {
+            assert_eq!(
+                alone_confidence(ch, 0.9, &wide, &[]),
+                alone_confidence(ch, 0.9, &wide, &others)
+            );
+        }
     }
 
     #[test]
