@@ -40,6 +40,9 @@
 mod detect;
 mod letterbox;
 mod matching;
+pub mod mesh;
+pub mod multiple;
+pub mod occlusion;
 mod quality;
 
 pub use detect::{

@@ -71,6 +71,7 @@
 //! (dlib cuts it inside the binding), and serialising templates for
 //! duplicate search.
 
+pub mod duplicates;
 mod embedder;
 mod embedding;
 mod error;

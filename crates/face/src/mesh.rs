@@ -1,0 +1,1 @@
+//! Dense face landmarks (MediaPipe FaceMesh) and blendshapes. (Being built.)

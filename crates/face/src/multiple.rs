@@ -1,0 +1,1 @@
+//! Several faces in a selfie (`FACE_MULTIPLE`). (Being built.)

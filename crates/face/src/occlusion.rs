@@ -1,0 +1,1 @@
+//! Occlusion of the face (`FACE_OCCLUDED`). (Being built.)

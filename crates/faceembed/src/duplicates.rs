@@ -1,0 +1,1 @@
+//! Duplicate faces across applicants (`DUPLICATE_FACE`). (Being built.)

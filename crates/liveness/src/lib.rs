@@ -1,0 +1,1 @@
+//! Active liveness, pure logic (issue 5). (Being built.)
