@@ -38,6 +38,7 @@ mod draw;
 mod fonts;
 mod identity;
 mod page;
+mod portrait;
 
 pub use cn::{
     address_lines, age_on, cn_identities, is_rare_name_character, valid_until, validity_years, CnIdentity,
@@ -49,3 +50,4 @@ pub use identity::{identities, Identity};
 pub use page::{
     render_td1_back, render_td1_front, render_td2, render_td3, Page, Truth, TD1_MM, TD2_MM, TD3_MM, TD3_PORTRAIT_MM,
 };
+pub use portrait::print_td3_portrait;

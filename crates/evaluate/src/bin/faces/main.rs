@@ -217,30 +217,8 @@ const PAGE_PX_PER_MM: f32 = 12.0;
 /// 60% of the portrait's, as passport photo rules ask), the page on a table
 /// with a margin of a tenth of its width, saved as JPEG quality 75.
 fn on_passport_page(photo: &RgbImage, face: &openkyc_face::Face, page: &RgbImage) -> anyhow::Result<RgbImage> {
-    let (x_mm, y_mm, w_mm, h_mm) = openkyc_docgen::TD3_PORTRAIT_MM;
-    let (w, h) = (
-        (w_mm * PAGE_PX_PER_MM).round() as u32,
-        (h_mm * PAGE_PX_PER_MM).round() as u32,
-    );
-    // The crop: the portrait's aspect, the face 60% of its width, centred
-    // a little above the face's centre (room for the shoulders).
-    let crop_w = face.width() / 0.6;
-    let crop_h = crop_w * h as f32 / w as f32;
-    let cx = (face.bbox[0] + face.bbox[2]) / 2.0;
-    let cy = (face.bbox[1] + face.bbox[3]) / 2.0 + 0.1 * crop_h;
-    // Cut at the photo's own resolution (paper where the crop leaves the
-    // photo), then resampled to the portrait's size.
-    let (x0, y0) = ((cx - crop_w / 2.0).round() as i64, (cy - crop_h / 2.0).round() as i64);
-    let mut crop = RgbImage::from_pixel(
-        crop_w.round().max(1.0) as u32,
-        crop_h.round().max(1.0) as u32,
-        image::Rgb([222, 226, 230]),
-    );
-    image::imageops::overlay(&mut crop, photo, -x0, -y0);
-    let portrait = image::imageops::resize(&crop, w, h, image::imageops::FilterType::Triangle);
     let mut document = page.clone();
-    let at = |mm: f32| i64::from((mm * PAGE_PX_PER_MM).round() as u32);
-    image::imageops::overlay(&mut document, &portrait, at(x_mm), at(y_mm));
+    openkyc_docgen::print_td3_portrait(&mut document, photo, face.bbox, PAGE_PX_PER_MM);
     let margin = document.width() / 10;
     let mut table = RgbImage::from_pixel(
         document.width() + 2 * margin,
