@@ -8,8 +8,10 @@
 //!   the largest face on the rectified document, read upright or turned
 //!   half way (the outline's corner order leaves 180° open); the whole photo
 //!   is searched only when no document or no face on it is found.
-//! * [`analyse_selfie`]: the applicant's face chosen among those found,
-//!   its quality and its descriptor.
+//! * [`analyse_selfie`]: the applicant's face chosen among those found
+//!   (`FACE_NOT_FOUND`, `FACE_MULTIPLE`), covered regions
+//!   (`FACE_OCCLUDED`), size, exposure and pose, a screen's pixel pattern on
+//!   the face (`SPOOF_SUSPECTED`, [`SpoofSigns`]) and its descriptor.
 //! * [`compare`]: portrait and selfie descriptors → match / review /
 //!   mismatch, and a portrait reused as the selfie (`SPOOF_SUSPECTED`).
 //!
@@ -17,9 +19,14 @@
 
 mod portrait;
 mod selfie;
+mod spoof;
 
 pub use portrait::{find_document_portrait, DocumentPortrait, PortraitSource};
-pub use selfie::{analyse_selfie, compare, Comparison, SelfieAnalysis, SelfieOutcome, REUSED_PORTRAIT_MAX_DISTANCE};
+pub use selfie::{
+    analyse_selfie, compare, Comparison, SelfieAnalysis, SelfieOutcome, SelfieThresholds, REUSED_PORTRAIT_MAX_DISTANCE,
+    SPOOF_SUSPECTED,
+};
+pub use spoof::{SpoofSigns, SpoofThresholds};
 
 use openkyc_face::{FaceDetector, FaceError};
 use openkyc_faceembed::{EmbedError, FaceEmbedder};

@@ -1,7 +1,9 @@
 //! The selfie's face, and its comparison with the document's portrait.
 
-use crate::{FaceCheckError, FaceModels};
+use crate::{FaceCheckError, FaceModels, SpoofSigns, SpoofThresholds};
 use image::RgbImage;
+use openkyc_face::multiple::{MultipleFacePolicy, SelfieFaceIssue, SelfieFaces, FACE_MULTIPLE};
+use openkyc_face::occlusion::{OcclusionFinding, OcclusionMeasures, OcclusionThresholds, FACE_OCCLUDED};
 use openkyc_face::{Face, FaceQuality, MatchDecision, MatchThresholds, QualityThresholds};
 use openkyc_faceembed::{dlib_box_from_centerface, similarity_from_distance, Embedding};
 use serde::Serialize;
@@ -9,18 +11,38 @@ use serde::Serialize;
 /// The applicant's face on a selfie, measured.
 #[derive(Debug, Clone, Serialize)]
 pub struct SelfieAnalysis {
-    /// The applicant's face.
+    /// The applicant's face (the largest).
     pub face: Face,
     /// Faces the detector found.
     pub faces_found: usize,
     /// Size, pose and exposure measures.
     pub quality: FaceQuality,
-    /// Findings the applicant can fix (`FACE_TOO_SMALL`, `FACE_TOO_DARK`,
-    /// `FACE_OVEREXPOSED`, `FACE_NOT_FRONTAL`, …), most important first.
+    /// The regions found covered (`FACE_OCCLUDED`), with their measures'
+    /// scores.
+    pub occluded: Vec<OcclusionFinding>,
+    /// Presentation-attack measures.
+    pub spoof: SpoofSigns,
+    /// Findings, most important first: `FACE_MULTIPLE`, `FACE_OCCLUDED`,
+    /// then `FACE_TOO_SMALL`, `FACE_TOO_DARK`, `FACE_OVEREXPOSED`,
+    /// `FACE_NOT_FRONTAL` (the applicant can fix these), and
+    /// `SPOOF_SUSPECTED` (for a person to look at).
     pub reasons: Vec<&'static str>,
     /// The face's descriptor.
     #[serde(skip)]
     pub embedding: Embedding,
+}
+
+/// Thresholds of [`analyse_selfie`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct SelfieThresholds {
+    /// Size, exposure and pose.
+    pub quality: QualityThresholds,
+    /// Covered regions.
+    pub occlusion: OcclusionThresholds,
+    /// When another face fails the selfie.
+    pub multiple: MultipleFacePolicy,
+    /// Presentation-attack signs.
+    pub spoof: SpoofThresholds,
 }
 
 /// What a selfie gave.
@@ -33,6 +55,9 @@ pub enum SelfieOutcome {
     Face(Box<SelfieAnalysis>),
 }
 
+/// `SPOOF_SUSPECTED`: a sign of a presentation attack, for review.
+pub const SPOOF_SUSPECTED: &str = "SPOOF_SUSPECTED";
+
 /// Detects, chooses and measures the applicant's face on a selfie.
 ///
 /// # Errors
@@ -40,19 +65,38 @@ pub enum SelfieOutcome {
 pub fn analyse_selfie(
     models: &mut FaceModels,
     photo: &RgbImage,
-    thresholds: &QualityThresholds,
+    thresholds: &SelfieThresholds,
 ) -> Result<SelfieOutcome, FaceCheckError> {
     let faces = models.detector.detect(photo)?;
-    let Some(face) = faces.iter().max_by(|a, b| a.area().total_cmp(&b.area())).copied() else {
+    let (applicant, several) = match SelfieFaces::choose(&faces, photo.width(), photo.height(), &thresholds.multiple) {
+        Ok(index) => (index, false),
+        Err(SelfieFaceIssue::Multiple { applicant, .. }) => (applicant, true),
+        Err(SelfieFaceIssue::NotFound) => return Ok(SelfieOutcome::NoFace),
+    };
+    let Some(face) = faces.get(applicant).copied() else {
         return Ok(SelfieOutcome::NoFace);
     };
     let quality = FaceQuality::measure(&face, photo);
-    let reasons = quality.reasons(thresholds);
+    let occluded = OcclusionMeasures::measure(photo, &face).reasons(&thresholds.occlusion);
+    let spoof = SpoofSigns::measure(photo, &face);
+    let mut reasons = Vec::new();
+    if several {
+        reasons.push(FACE_MULTIPLE);
+    }
+    if !occluded.is_empty() {
+        reasons.push(FACE_OCCLUDED);
+    }
+    reasons.extend(quality.reasons(&thresholds.quality));
+    if !spoof.findings(&thresholds.spoof).is_empty() {
+        reasons.push(SPOOF_SUSPECTED);
+    }
     let embedding = models.embedder.embed(photo, dlib_box_from_centerface(face.bbox))?;
     Ok(SelfieOutcome::Face(Box::new(SelfieAnalysis {
         face,
         faces_found: faces.len(),
         quality,
+        occluded,
+        spoof,
         reasons,
         embedding,
     })))

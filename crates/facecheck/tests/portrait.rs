@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use image::{imageops, Rgb, RgbImage};
-use openkyc_face::{MatchDecision, MatchThresholds, QualityThresholds};
+use openkyc_face::{MatchDecision, MatchThresholds};
 use openkyc_facecheck::{
-    analyse_selfie, compare, find_document_portrait, FaceModels, PortraitSource, SelfieOutcome,
+    analyse_selfie, compare, find_document_portrait, FaceModels, PortraitSource, SelfieOutcome, SelfieThresholds,
     REUSED_PORTRAIT_MAX_DISTANCE,
 };
 use openkyc_infer::{ModelSet, SessionOptions};
@@ -79,7 +79,7 @@ fn photographed_page(models: &mut FaceModels, photo: &RgbImage, tilt_deg: f32) -
 }
 
 fn selfie_embedding(models: &mut FaceModels, photo: &RgbImage) -> openkyc_faceembed::Embedding {
-    match analyse_selfie(models, photo, &QualityThresholds::default()).unwrap() {
+    match analyse_selfie(models, photo, &SelfieThresholds::default()).unwrap() {
         SelfieOutcome::Face(analysis) => analysis.embedding,
         SelfieOutcome::NoFace => panic!("no face on the selfie"),
     }
