@@ -40,13 +40,15 @@ rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).s
 BASELINES = {"mrz_parse": "td3_clean", "cnid_parse": "eighteen_digits", "compare_names": "exact", "precheck": "phone_jpeg_12mp"}
 base = {g: m for g, b, m, _, _ in rows if BASELINES.get(g) == b}
 # Sections other scripts write (between <!-- name:begin --> and
-# <!-- name:end --> markers, e.g. scripts/bench-ocr-peer.sh) are kept.
+# <!-- name:end --> markers: scripts/bench-ocr-peer.sh, scripts/bench-face-peer.sh)
+# are kept, from the first of them to the end of the file.
 kept = ""
 try:
     previous = open("docs/BENCHMARKS.md").read()
-    start = previous.find("<!-- ocr-peer:begin")
-    if start >= 0:
-        kept = "\n" + previous[start:]
+    starts = [previous.find(m) for m in ("<!-- ocr-peer:begin", "<!-- face-peer:begin")]
+    starts = [s for s in starts if s >= 0]
+    if starts:
+        kept = "\n" + previous[min(starts):]
 except OSError:
     pass
 with open("docs/BENCHMARKS.md", "w") as out:

@@ -10,7 +10,12 @@
 //! where the original has it), and copies shrunk until the eyes are 15–40
 //! px apart (found or not, and the reasons).
 //!
-//! `cargo run --release -p openkyc-face --example face_report [DIR] [RUNS] [--checks]`
+//! `--threads 1,2` times the detection once per intra-op thread count,
+//! alternating per run on each photo so that every setting sees the same
+//! machine load, and prints each setting's median (the table's faces and
+//! measures are the first setting's).
+//!
+//! `cargo run --release -p openkyc-face --example face_report [DIR] [RUNS] [--checks] [--threads 1,2]`
 //! (needs `scripts/fetch-models.sh` first; RUNS defaults to 5).
 
 use std::path::PathBuf;
@@ -33,6 +38,49 @@ fn ms(d: Duration) -> f64 {
 
 fn largest(faces: &[Face]) -> Option<Face> {
     faces.iter().copied().max_by(|a, b| a.area().total_cmp(&b.area()))
+}
+
+/// Median milliseconds of `runs` rounds of the detectors on `image`, each
+/// round running every detector once, in turn; the first detector's faces.
+fn timed_detectors(
+    detectors: &mut [FaceDetector],
+    image: &RgbImage,
+    runs: usize,
+) -> Result<(Vec<f64>, Vec<Face>), AnyError> {
+    let mut times = vec![Vec::with_capacity(runs); detectors.len()];
+    let mut faces = Vec::new();
+    for _ in 0..runs {
+        for (k, detector) in detectors.iter_mut().enumerate() {
+            let started = Instant::now();
+            let found = detector.detect(image)?;
+            if let Some(slot) = times.get_mut(k) {
+                slot.push(ms(started.elapsed()));
+            }
+            if k == 0 {
+                faces = found;
+            }
+        }
+    }
+    Ok((times.into_iter().map(median).collect(), faces))
+}
+
+/// The thread counts of `--threads 1,2` (default: one).
+fn thread_settings(args: &[String]) -> Vec<usize> {
+    let list = args
+        .iter()
+        .position(|a| a == "--threads")
+        .and_then(|i| args.get(i + 1))
+        .map_or("1", String::as_str);
+    let settings: Vec<usize> = list
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .filter(|&t| t > 0)
+        .collect();
+    if settings.is_empty() {
+        vec![1]
+    } else {
+        settings
+    }
 }
 
 /// Median milliseconds of `runs` calls of `f`.
@@ -79,13 +127,26 @@ fn load_photos(dir: &PathBuf) -> Result<Vec<(String, RgbImage)>, AnyError> {
 fn main() -> Result<(), AnyError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let checks = args.iter().any(|a| a == "--checks");
-    let mut positional = args.iter().filter(|a| !a.starts_with("--"));
+    let threads = thread_settings(&args);
+    let threads_value = args.iter().position(|a| a == "--threads").map(|i| i + 1);
+    let mut positional = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && Some(*i) != threads_value)
+        .map(|(_, a)| a);
     let dir = PathBuf::from(positional.next().map_or("../shared/fixtures/faces", String::as_str));
     let runs: usize = positional.next().and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
     let models = ModelSet::locate()?;
-    let options = SessionOptions::default();
-    println!("session: {options:?}, {runs} runs per photo");
-    let mut detector = FaceDetector::load(&models, &options)?;
+    let mut detectors = Vec::with_capacity(threads.len());
+    for &intra_threads in &threads {
+        let options = SessionOptions {
+            intra_threads,
+            ..SessionOptions::default()
+        };
+        println!("session: {options:?}, {runs} runs per photo");
+        detectors.push(FaceDetector::load(&models, &options)?);
+    }
+    let mut per_setting: Vec<Vec<f64>> = vec![Vec::new(); threads.len()];
     let photos = load_photos(&dir)?;
     let thresholds = QualityThresholds::default();
     let (mut times, mut letterbox_times, mut pitch, mut iod) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -94,11 +155,15 @@ fn main() -> Result<(), AnyError> {
         "image", "size", "faces", "score", "iod", "roll", "yaw", "pitchr", "pitch", "luma", "hi%", "lo%", "lb ms", "ms"
     );
     for (name, image) in &photos {
-        let mut faces = detector.detect(image)?;
-        let time = timed(runs, || {
-            faces = detector.detect(image)?;
-            Ok(())
-        })?;
+        for detector in detectors.iter_mut() {
+            // Warm-up, unmeasured.
+            detector.detect(image)?;
+        }
+        let (setting_times, faces) = timed_detectors(&mut detectors, image, runs)?;
+        for (all, time) in per_setting.iter_mut().zip(&setting_times) {
+            all.push(*time);
+        }
+        let time = setting_times.first().copied().unwrap_or(f64::NAN);
         let letterbox_time = timed(runs, || {
             if let Some(letterbox) = Letterbox::fit(image.width(), image.height(), INPUT_WIDTH, INPUT_HEIGHT) {
                 letterbox.tensor(image)?;
@@ -141,8 +206,18 @@ fn main() -> Result<(), AnyError> {
         median(pitch),
         median(iod),
     );
+    if threads.len() > 1 {
+        for (setting, times) in threads.iter().zip(&per_setting) {
+            println!(
+                "{setting} intra-op thread(s): detection median {:.1} ms",
+                median(times.clone())
+            );
+        }
+    }
     if checks {
-        print_checks(&mut detector, &photos, &thresholds)?;
+        if let Some(detector) = detectors.first_mut() {
+            print_checks(detector, &photos, &thresholds)?;
+        }
     }
     Ok(())
 }
