@@ -132,7 +132,11 @@ impl FaceDetector {
     /// Loads the model ([`MODEL_ID`]) and checks that its input and outputs
     /// are the ones this decoder reads.
     pub fn load(models: &ModelSet, session: &SessionOptions) -> Result<Self, FaceError> {
-        let model = models.load(MODEL_ID, session)?;
+        // The weights made constants: ONNX Runtime then folds the batch norms
+        // into the convolutions (see `initializers_as_constants`).
+        let model = models.load_rewritten(MODEL_ID, session, |bytes| {
+            crate::graph::initializers_as_constants(bytes).map_err(|e| e.to_string())
+        })?;
         check_model(&model)?;
         Ok(Self {
             model,

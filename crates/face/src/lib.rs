@@ -38,6 +38,7 @@
 //! much in-plane rotation CenterFace tolerates is not measured yet).
 
 mod detect;
+mod graph;
 mod letterbox;
 mod matching;
 pub mod mesh;
@@ -49,6 +50,7 @@ pub use detect::{
     decode, iou, landmark, CenterFaceMaps, DetectOptions, Face, FaceDetector, INPUT_HEIGHT, INPUT_WIDTH,
     MIN_IMAGE_SIDE, MODEL_ID,
 };
+pub use graph::initializers_as_constants;
 pub use letterbox::Letterbox;
 pub use matching::{MatchDecision, MatchThresholds};
 pub use quality::{

@@ -231,6 +231,26 @@ impl ModelSet {
         runtime::init_runtime(&self.runtime_library()?)?;
         Model::load(&model_path, options)
     }
+
+    /// Loads the model with this id after `rewrite` has changed its bytes
+    /// (read from the checksummed file), e.g. to make a graph's weights
+    /// constants; `rewrite`'s error becomes a load error.
+    pub fn load_rewritten(
+        &self,
+        id: &str,
+        options: &SessionOptions,
+        rewrite: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
+    ) -> Result<Model, InferError> {
+        let model_path = self.path(id)?;
+        runtime::init_runtime(&self.runtime_library()?)?;
+        let fail = |message: String| InferError::ModelLoad {
+            path: model_path.clone(),
+            message,
+        };
+        let bytes = std::fs::read(&model_path).map_err(|e| fail(e.to_string()))?;
+        let rewritten = rewrite(&bytes).map_err(fail)?;
+        Model::load_from_bytes(&model_path, &rewritten, options)
+    }
 }
 
 #[cfg(test)]

@@ -162,6 +162,16 @@ impl Model {
     /// loaded first ([`init_runtime`], or use
     /// [`ModelSet::load`](crate::ModelSet::load), which does both).
     pub fn load(path: &Path, options: &SessionOptions) -> Result<Self, InferError> {
+        Self::load_source(path, None, options)
+    }
+
+    /// Loads a model from bytes already read (and, for example, rewritten by
+    /// the caller) from `path`, which only names it in errors.
+    pub fn load_from_bytes(path: &Path, bytes: &[u8], options: &SessionOptions) -> Result<Self, InferError> {
+        Self::load_source(path, Some(bytes), options)
+    }
+
+    fn load_source(path: &Path, bytes: Option<&[u8]>, options: &SessionOptions) -> Result<Self, InferError> {
         if options.intra_threads == 0 {
             return Err(InferError::InvalidOption("intra_threads must be at least 1".to_owned()));
         }
@@ -180,7 +190,7 @@ impl Model {
                 })
             }
         }
-        if !path.is_file() {
+        if bytes.is_none() && !path.is_file() {
             return Err(InferError::ModelFileMissing {
                 id: path
                     .file_stem()
@@ -194,12 +204,15 @@ impl Model {
             message,
         };
         let session = guarded(|| {
-            Session::builder()?
+            let builder = Session::builder()?
                 .with_optimization_level(GraphOptimizationLevel::Level3)?
                 .with_intra_threads(options.intra_threads)?
                 .with_inter_threads(1)?
-                .with_intra_op_spinning(options.spinning)?
-                .commit_from_file(path)
+                .with_intra_op_spinning(options.spinning)?;
+            match bytes {
+                Some(bytes) => builder.commit_from_memory(bytes),
+                None => builder.commit_from_file(path),
+            }
         })
         .map_err(fail)?
         .map_err(|e| fail(e.to_string()))?;
