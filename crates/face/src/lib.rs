@@ -17,25 +17,28 @@
 //! * [`MatchThresholds::decide`] turns the distance of two faces'
 //!   descriptors (from `openkyc-faceembed`) into a [`MatchDecision`]: match,
 //!   review (a person decides) or mismatch (`FACE_MISMATCH`).
+//! * [`occlusion`]: `FACE_OCCLUDED` (eyes, nose, mouth, forehead) from
+//!   region statistics placed by the five landmarks, judged against the
+//!   face's own skin; [`multiple`]: which face is the applicant's and when
+//!   another counts (`FACE_NOT_FOUND`, `FACE_MULTIPLE`).
+//! * [`mesh`]: MediaPipe's FaceMesh v2 (478 points) and blendshapes (eye
+//!   closed scores), head pose, and the tracking ROI for a video's frames.
 //!
 //! Any image, including 0 × 0, 1 × 1, grey or very large ones, gives faces
 //! or an error, never a panic, with work linear in its pixel count.
 //!
 //! # Speed
-//! On the 45 fixture photos (330 × 512 to 4352 × 2903 px), one intra-op
-//! thread (the default [`openkyc_infer::SessionOptions`]), on the shared
-//! 2-core development machine: a median of 127–141 ms per photo in three
-//! runs (the model's fixed 800 × 480 input makes it nearly independent of
-//! the photo's size), of which the letterbox resampling takes 3.6–3.9 ms
-//! (`cargo run --release -p openkyc-face --example face_report`).
+//! CenterFace's weights are made constants when it is loaded
+//! ([`initializers_as_constants`]), which lets ONNX Runtime fold its batch
+//! norms: on the 45 fixture photos, one intra-op thread, alternating in one
+//! process on the shared 2-core machine, detection took a median of 90 ms
+//! against 195 ms for the file as shipped (`cargo run --release -p
+//! openkyc-face --example face_report`). FaceMesh and blendshapes take about
+//! 10 ms per face (`--example mesh_report`).
 //!
-//! Not done here (yet): finding the portrait on a rectified document,
-//! alignment and descriptors (`openkyc-faceembed`), occlusion
-//! (`FACE_OCCLUDED`), liveness and presentation-attack signals, choosing
-//! among several faces (`FACE_NOT_FOUND` and `FACE_MULTIPLE` are the
-//! caller's count of [`FaceDetector::detect`]'s result), and photos turned
-//! sideways or upside down (the caller applies EXIF orientation first; how
-//! much in-plane rotation CenterFace tolerates is not measured yet).
+//! Not done here: photos turned sideways or upside down (the caller applies
+//! EXIF orientation first, and `openkyc-facecheck` turns a rectified
+//! document until its portrait stands upright).
 
 mod detect;
 mod graph;

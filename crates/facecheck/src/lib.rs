@@ -17,10 +17,12 @@
 //!
 //! Errors are [`FaceCheckError`]; "no face" is not an error but a finding.
 
+mod liveness;
 mod portrait;
 mod selfie;
 mod spoof;
 
+pub use liveness::{run_liveness, FrameMeasure, LivenessRun, SequenceOptions, SequenceTimings};
 pub use portrait::{find_document_portrait, DocumentPortrait, PortraitSource};
 pub use selfie::{
     analyse_selfie, compare, Comparison, SelfieAnalysis, SelfieOutcome, SelfieThresholds, REUSED_PORTRAIT_MAX_DISTANCE,

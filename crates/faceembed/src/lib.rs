@@ -62,14 +62,19 @@
 //! face on one OpenBLAS thread (the network ~17 ms of it), 252 ms with
 //! Debian's reference BLAS in OpenBLAS's place.
 //!
+//! # Duplicate faces
+//!
+//! [`duplicates`]: a [`duplicates::FaceTemplate`] (the descriptor and the
+//! model it came from, in a versioned byte encoding for storage) and an
+//! exact scan of approved applicants' templates at a strict distance
+//! (`DUPLICATE_FACE`, for review).
+//!
 //! # Not done here (yet)
 //!
-//! Detection (`openkyc-face`), choosing the threshold for a stated false
-//! match rate and the review band (the pipeline's), dlib's jittered
-//! descriptors (`num_jitters`: averaging over perturbed chips, slower),
-//! several faces in one network call, returning the chip image itself
-//! (dlib cuts it inside the binding), and serialising templates for
-//! duplicate search.
+//! Detection (`openkyc-face`), dlib's jittered descriptors (`num_jitters`:
+//! averaging over perturbed chips, slower), several faces in one network
+//! call, returning the chip image itself (dlib cuts it inside the binding),
+//! and an index for the duplicate scan (it comes with scale-out).
 
 pub mod duplicates;
 mod embedder;

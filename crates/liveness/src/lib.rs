@@ -13,7 +13,7 @@
 //!   pose, eye-closed scores, skull-fixed landmarks, identity distance, a
 //!   [`Thumbnail`]) and returns a [`LivenessReport`]: each action as an
 //!   event in time (blink: both eyes closed from an open baseline and open
-//!   again; turn: yaw ≥ 20° from the sequence's median in the requested
+//!   again; turn: yaw ≥ 18° from the sequence's median in the requested
 //!   direction; nod: pitch ≥ 12° down and back up), matched in the
 //!   challenge's order; capture findings (`LIVENESS_FAILED`,
 //!   `TOO_FEW_FRAMES`, `TOO_SHORT`, `TOO_LONG`, `FRAME_RATE_TOO_LOW`,

@@ -1,5 +1,7 @@
 //! `openkyc face compare IMAGE_A IMAGE_B [--json]`: are the largest faces of
-//! two photos the same person?
+//! two photos the same person? `openkyc face liveness --challenge
+//! blink,turn_left FRAMES_DIR|VIDEO [--selfie S] [--json]`: was each action
+//! done, in order, by one live person?
 
 use super::{read_upload, unusable_photo, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use anyhow::Context;
@@ -19,6 +21,35 @@ pub enum FaceCommand {
     /// Compare the largest face of two photos (a document portrait and a
     /// selfie): similarity and a decision (match, review or mismatch).
     Compare(CompareArgs),
+    /// Check a recorded active-liveness sequence (a folder of frames or an
+    /// MP4 video) against the actions asked: each seen in order, one person
+    /// throughout, no frozen or replayed picture.
+    Liveness(LivenessArgs),
+}
+
+/// Arguments of `openkyc face liveness`.
+#[derive(Debug, clap::Args)]
+pub struct LivenessArgs {
+    /// The actions asked, in order, comma-separated: blink, turn_left,
+    /// turn_right, nod (the subject's own left and right).
+    #[arg(long)]
+    pub(super) challenge: String,
+    /// A folder of frames (JPEG, PNG or WebP, in name order) or a video
+    /// (MP4 with H.264).
+    pub(super) frames: PathBuf,
+    /// The frame rate of a folder's images (a video's own timestamps count).
+    #[arg(long, default_value_t = 8)]
+    pub(super) fps: u32,
+    /// A selfie: the person doing the challenge must be the one on it.
+    #[arg(long)]
+    pub(super) selfie: Option<PathBuf>,
+    /// The frames are mirrored (a front camera's preview), so the subject's
+    /// left turn moves the nose toward the image's left.
+    #[arg(long)]
+    pub(super) mirrored: bool,
+    /// Print the result as JSON (with every frame's measures).
+    #[arg(long)]
+    pub(super) json: bool,
 }
 
 /// Arguments of `openkyc face compare`.
@@ -75,6 +106,7 @@ const WORKING_MAX_SIDE: u32 = 1600;
 pub fn run(command: &FaceCommand) -> anyhow::Result<Outcome> {
     match command {
         FaceCommand::Compare(args) => compare(args),
+        FaceCommand::Liveness(args) => super::liveness::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cnid;
 pub mod face;
+mod liveness;
 pub mod mrz;
 pub mod names;
 pub mod precheck;
