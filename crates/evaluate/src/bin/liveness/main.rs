@@ -1,0 +1,3 @@
+//! The liveness evaluation (being built).
+
+fn main() {}
