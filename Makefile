@@ -41,6 +41,12 @@ run: models system-deps
 	@echo "== openkyc read on a generated Chinese Resident Identity Card (GB 11643's example number), front then back"
 	@$(OPENKYC) read --reference-date 2026-11-28 target/samples/cn-front-0.png
 	@$(OPENKYC) read --reference-date 2026-11-28 --side back target/samples/cn-back-0.png
+	@if [ -d ../shared/fixtures/faces ]; then \
+	  echo "== openkyc face compare on two real photos of one person (../shared/fixtures/faces)"; \
+	  $(OPENKYC) face compare ../shared/fixtures/faces/deepface_img1.jpg ../shared/fixtures/faces/deepface_img2.jpg || true; \
+	  echo "== openkyc face liveness on a real clip: turn left, then right"; \
+	  $(OPENKYC) face liveness --challenge turn_left,turn_right ../shared/fixtures/liveness/video/head_motion/liveportrait_d12_turns_glasses.mp4 || true; \
+	else echo "SKIPPED: face compare and face liveness demos (../shared/fixtures is absent; openkyc has no face photos of its own)"; fi
 
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.

@@ -5,9 +5,9 @@
 
 use super::{read_upload, unusable_photo, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
 use anyhow::Context;
-use image::RgbImage;
-use openkyc_face::{Face, FaceDetector, FaceQuality, MatchDecision, MatchThresholds, QualityThresholds};
-use openkyc_faceembed::{dlib_box_from_centerface, FaceEmbedder};
+use openkyc_face::occlusion::OcclusionFinding;
+use openkyc_face::{FaceQuality, MatchDecision, MatchThresholds};
+use openkyc_facecheck::{analyse_selfie, FaceModels, SelfieAnalysis, SelfieOutcome, SelfieThresholds};
 use openkyc_infer::{ModelSet, SessionOptions};
 use openkyc_intake::IntakeLimits;
 use serde::Serialize;
@@ -75,7 +75,10 @@ struct FaceReport {
     /// Faces found in the photo (the largest is compared).
     faces_found: usize,
     quality: FaceQuality,
-    /// Quality findings (`FACE_TOO_SMALL`, `FACE_TOO_DARK`, …).
+    /// Covered regions (`FACE_OCCLUDED`).
+    occluded: Vec<OcclusionFinding>,
+    /// Findings (`FACE_MULTIPLE`, `FACE_OCCLUDED`, `FACE_TOO_SMALL`,
+    /// `FACE_TOO_DARK`, …, `SPOOF_SUSPECTED`), most important first.
     reasons: Vec<&'static str>,
 }
 
@@ -86,6 +89,9 @@ struct Compared {
     /// Euclidean distance of the two 128-d descriptors (dlib), lower is more alike.
     distance: f32,
     decision: MatchDecision,
+    /// The two photos show the same picture of the face (a document's
+    /// portrait photographed as the selfie): `SPOOF_SUSPECTED`.
+    reused_portrait: bool,
     thresholds: MatchThresholds,
     faces: [FaceReport; 2],
     ms: f64,
@@ -126,35 +132,28 @@ fn compare(args: &CompareArgs) -> anyhow::Result<Outcome> {
         }
     }
     let models = ModelSet::locate().context("face models (run scripts/fetch-models.sh)")?;
-    let mut detector = FaceDetector::load(&models, &SessionOptions::default())?;
-    let embedder = FaceEmbedder::from_models(&models)?;
+    let mut face_models = FaceModels::load(&models, &SessionOptions::default())?;
     let started = Instant::now();
     let mut found = Vec::with_capacity(2);
     for (photo, path) in photos.iter().zip([&args.image_a, &args.image_b]) {
-        let faces = detector.detect(photo)?;
-        let Some(face) = faces.iter().max_by(|a, b| a.area().total_cmp(&b.area())).copied() else {
-            return no_face(path, args.json);
-        };
-        found.push((face, faces.len()));
+        match analyse_selfie(&mut face_models, photo, &SelfieThresholds::default())? {
+            SelfieOutcome::Face(analysis) => found.push(analysis),
+            SelfieOutcome::NoFace => return no_face(path, args.json),
+        }
     }
-    let (Some(&(face_a, count_a)), Some(&(face_b, count_b))) = (found.first(), found.get(1)) else {
+    let (Some(a), Some(b)) = (found.first(), found.get(1)) else {
         anyhow::bail!("two photos expected");
     };
-    let (Some(photo_a), Some(photo_b)) = (photos.first(), photos.get(1)) else {
-        anyhow::bail!("two photos expected");
-    };
-    // dlib's shape predictor was trained on its own detectors' boxes.
-    let a = embedder.embed(photo_a, dlib_box_from_centerface(face_a.bbox))?;
-    let b = embedder.embed(photo_b, dlib_box_from_centerface(face_b.bbox))?;
-    let distance = a.distance(&b);
     let thresholds = MatchThresholds::default();
-    let decision = thresholds.decide(distance);
+    let comparison = openkyc_facecheck::compare(&a.embedding, &b.embedding, &thresholds);
+    let decision = comparison.decision;
     let compared = Compared {
-        similarity: openkyc_faceembed::similarity_from_distance(distance),
-        distance,
+        similarity: comparison.similarity,
+        distance: comparison.distance,
         decision,
+        reused_portrait: comparison.reused_portrait,
         thresholds,
-        faces: [report(&face_a, count_a, photo_a), report(&face_b, count_b, photo_b)],
+        faces: [report(a), report(b)],
         ms: started.elapsed().as_secs_f64() * 1000.0,
     };
     let exit = if decision == MatchDecision::Match {
@@ -169,15 +168,15 @@ fn compare(args: &CompareArgs) -> anyhow::Result<Outcome> {
     }
 }
 
-fn report(face: &Face, faces_found: usize, photo: &RgbImage) -> FaceReport {
-    let quality = FaceQuality::measure(face, photo);
+fn report(analysis: &SelfieAnalysis) -> FaceReport {
     FaceReport {
-        bbox: face.bbox,
-        score: face.score,
-        landmarks: face.landmarks,
-        faces_found,
-        reasons: quality.reasons(&QualityThresholds::default()),
-        quality,
+        bbox: analysis.face.bbox,
+        score: analysis.face.score,
+        landmarks: analysis.face.landmarks,
+        faces_found: analysis.faces_found,
+        quality: analysis.quality.clone(),
+        occluded: analysis.occluded.clone(),
+        reasons: analysis.reasons.clone(),
     }
 }
 
@@ -228,6 +227,12 @@ fn text(compared: &Compared) -> String {
             } else {
                 format!("; {}", face.reasons.join(", "))
             }
+        );
+    }
+    if compared.reused_portrait {
+        let _ = writeln!(
+            out,
+            "  ! SPOOF_SUSPECTED: both photos show the same picture of the face (a document's portrait photographed as the selfie?)"
         );
     }
     let _ = write!(out, "  (compared in {:.0} ms)", compared.ms);
