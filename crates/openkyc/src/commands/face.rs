@@ -174,7 +174,7 @@ fn report(analysis: &SelfieAnalysis) -> FaceReport {
         score: analysis.face.score,
         landmarks: analysis.face.landmarks,
         faces_found: analysis.faces_found,
-        quality: analysis.quality.clone(),
+        quality: analysis.quality,
         occluded: analysis.occluded.clone(),
         reasons: analysis.reasons.clone(),
     }
