@@ -6,7 +6,9 @@
 //! rates the pair count supports, the equal error rate, histograms of the
 //! distances, and the same with the first photo of each pair degraded as a
 //! document portrait is (small, JPEG quality 30, dark) or printed as the
-//! portrait of a passport page photographed on a table.
+//! portrait of a passport page photographed on a table (that one found as
+//! the face stage finds it: on the rectified document,
+//! `openkyc_facecheck::find_document_portrait`).
 
 mod roc;
 
@@ -18,8 +20,9 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Parser;
 use image::RgbImage;
-use openkyc_face::{FaceDetector, MatchDecision, MatchThresholds};
-use openkyc_faceembed::{dlib_box_from_centerface, Embedding, FaceEmbedder};
+use openkyc_face::{MatchDecision, MatchThresholds};
+use openkyc_facecheck::FaceModels;
+use openkyc_faceembed::{dlib_box_from_centerface, Embedding};
 use openkyc_infer::{ModelSet, SessionOptions};
 use roc::Scores;
 
@@ -94,14 +97,13 @@ fn main() -> anyhow::Result<()> {
     }
     let pairs = read_pairs(&csv)?;
     let models = ModelSet::locate().context("models (run scripts/fetch-models.sh)")?;
-    let mut detector = FaceDetector::load(&models, &SessionOptions::default())?;
+    let mut face_models = FaceModels::load(&models, &SessionOptions::default())?;
     let fonts = openkyc_docgen::Fonts::from_system()?;
     let holder = openkyc_docgen::identities(1, 1, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?)
         .into_iter()
         .next()
         .context("an identity")?;
     let page = openkyc_docgen::render_td3(&holder, &fonts, PAGE_PX_PER_MM, 1)?.image;
-    let embedder = FaceEmbedder::from_models(&models)?;
     let mut described: BTreeMap<(String, Variant), Described> = BTreeMap::new();
     let mut photos: Vec<(String, Variant)> = Vec::new();
     for pair in &pairs {
@@ -114,7 +116,7 @@ fn main() -> anyhow::Result<()> {
     photos.dedup();
     for (name, variant) in photos {
         let image = load(&args.fixtures.join(&name))?;
-        let result = describe(&mut detector, &embedder, &image, variant, &page)?;
+        let result = describe(&mut face_models, &image, variant, &page)?;
         described.insert((name, variant), result);
     }
     let report = markdown(&pairs, &described);
@@ -153,13 +155,8 @@ fn load(path: &Path) -> anyhow::Result<RgbImage> {
         .working)
 }
 
-fn describe(
-    detector: &mut FaceDetector,
-    embedder: &FaceEmbedder,
-    image: &RgbImage,
-    variant: Variant,
-    page: &RgbImage,
-) -> anyhow::Result<Described> {
+fn describe(models: &mut FaceModels, image: &RgbImage, variant: Variant, page: &RgbImage) -> anyhow::Result<Described> {
+    let detector = &mut models.detector;
     let image = match variant {
         Variant::Original => image.clone(),
         Variant::Small => {
@@ -194,12 +191,22 @@ fn describe(
             None => image.clone(),
         },
     };
+    if variant == Variant::Document {
+        // As the face stage does: the portrait on the rectified document.
+        let started = Instant::now();
+        let portrait = openkyc_facecheck::find_document_portrait(models, &image)?;
+        return Ok(Described {
+            embedding: portrait.map(|p| p.embedding),
+            detect_ms: started.elapsed().as_secs_f64() * 1000.0,
+            embed_ms: 0.0,
+        });
+    }
     let started = Instant::now();
-    let faces = detector.detect(&image)?;
+    let faces = models.detector.detect(&image)?;
     let detect_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
     let embedding = match largest(&faces) {
-        Some(face) => embedder.embed(&image, dlib_box_from_centerface(face.bbox)).ok(),
+        Some(face) => models.embedder.embed(&image, dlib_box_from_centerface(face.bbox)).ok(),
         None => None,
     };
     let embed_ms = started.elapsed().as_secs_f64() * 1000.0;
