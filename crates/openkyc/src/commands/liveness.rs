@@ -2,7 +2,7 @@
 //! against the actions asked.
 
 use super::face::LivenessArgs;
-use super::{read_upload, unusable_photo, ErrorBody, Outcome, EXIT_INVALID, EXIT_UNREADABLE, EXIT_VALID};
+use super::{read_upload, unusable, unusable_photo, ErrorBody, Outcome, EXIT_INVALID, EXIT_VALID};
 use anyhow::Context;
 use openkyc_face::mesh::FaceMesh;
 use openkyc_facecheck::{analyse_selfie, run_liveness, FaceModels, LivenessRun, SelfieOutcome, SelfieThresholds};
@@ -110,26 +110,11 @@ fn source(sequence: &FrameSequence) -> Source {
 }
 
 fn unreadable_frames(error: &FramesError, json: bool) -> anyhow::Result<Outcome> {
-    #[derive(Serialize)]
-    struct Unreadable {
-        ok: bool,
-        error: ErrorBody,
-    }
     let body = ErrorBody {
         code: error.code(),
         message: error.to_string(),
     };
-    if json {
-        Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
-    } else {
-        Ok(Outcome::text(
-            format!(
-                "✗ These frames cannot be used: {0}\n✗ 无法使用这些画面：{0}",
-                body.message
-            ),
-            EXIT_UNREADABLE,
-        ))
-    }
+    unusable(body, ("These frames cannot be used", "无法使用这些画面"), json)
 }
 
 fn text(printed: &Printed<'_>, passed: bool) -> String {

@@ -99,20 +99,29 @@ pub fn read_upload(path: &Path, max_bytes: usize) -> anyhow::Result<Vec<u8>> {
 /// `{"ok": false, "error": {code, message}}`, or a sentence in English and
 /// Simplified Chinese.
 pub fn unusable_photo(error: &openkyc_intake::IntakeError, json: bool) -> anyhow::Result<Outcome> {
+    unusable(
+        ErrorBody {
+            code: error.code(),
+            message: error.to_string(),
+        },
+        ("This file cannot be used", "无法使用此文件"),
+        json,
+    )
+}
+
+/// An input that cannot be used (exit 2), with what to call it in English
+/// and Simplified Chinese.
+pub fn unusable(body: ErrorBody, (en, zh): (&str, &str), json: bool) -> anyhow::Result<Outcome> {
     #[derive(Serialize)]
     struct Unreadable {
         ok: bool,
         error: ErrorBody,
     }
-    let body = ErrorBody {
-        code: error.code(),
-        message: error.to_string(),
-    };
     if json {
         Outcome::new(&Unreadable { ok: false, error: body }, EXIT_UNREADABLE)
     } else {
         Ok(Outcome::text(
-            format!("✗ This file cannot be used: {0}\n✗ 无法使用此文件：{0}", body.message),
+            format!("✗ {en}: {0}\n✗ {zh}：{0}", body.message),
             EXIT_UNREADABLE,
         ))
     }
