@@ -6,42 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::path::Path;
+mod common;
+
+use common::{detector, photo, say};
 
 use image::{imageops, RgbImage};
 use openkyc_face::multiple::{MultipleFacePolicy, SelfieFaceIssue, SelfieFaces};
-use openkyc_face::{FaceDetector, MODEL_ID};
-use openkyc_infer::{ModelSet, SessionOptions};
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
-
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
-fn detector(test: &str) -> Option<FaceDetector> {
-    let why = match ModelSet::locate() {
-        Ok(set) => match set.path(MODEL_ID) {
-            Ok(_) => return Some(FaceDetector::load(&set, &SessionOptions::default()).unwrap()),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
-    };
-    say(&format!(
-        "SKIPPED {test}: models missing, run scripts/fetch-models.sh ({why})"
-    ));
-    None
-}
-
-fn photo(test: &str, relative: &str) -> Option<RgbImage> {
-    let path = Path::new(FIXTURES).join(relative);
-    let Ok(bytes) = std::fs::read(&path) else {
-        say(&format!("SKIPPED {test}: fixture missing ({})", path.display()));
-        return None;
-    };
-    Some(image::load_from_memory(&bytes).unwrap().to_rgb8())
-}
+use openkyc_face::FaceDetector;
 
 /// `photo` scaled to `height` px high.
 fn scaled(photo: &RgbImage, height: u32) -> RgbImage {

@@ -8,33 +8,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
+mod common;
+
+use common::{detector, say, FIXTURES};
+
 use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage};
 use openkyc_face::occlusion::{FaceRegion, OcclusionMeasures, OcclusionThresholds};
-use openkyc_face::{Face, FaceDetector, MODEL_ID};
-use openkyc_infer::{ModelSet, SessionOptions};
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
-
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
-fn detector(test: &str) -> Option<FaceDetector> {
-    let why = match ModelSet::locate() {
-        Ok(set) => match set.path(MODEL_ID) {
-            Ok(_) => return Some(FaceDetector::load(&set, &SessionOptions::default()).unwrap()),
-            Err(e) => e.to_string(),
-        },
-        Err(e) => e.to_string(),
-    };
-    say(&format!(
-        "SKIPPED {test}: models missing, run scripts/fetch-models.sh ({why})"
-    ));
-    None
-}
+use openkyc_face::Face;
 
 /// The photos of `dir` (sorted), decoded by content; `None` with a SKIPPED
 /// line when the directory is absent.
