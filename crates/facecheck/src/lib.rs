@@ -15,12 +15,17 @@
 //! * [`compare`]: portrait and selfie descriptors → match / review /
 //!   mismatch, and a portrait reused as the selfie (`SPOOF_SUSPECTED`).
 //!
+//! * [`face_words`], [`occluded_words`], [`liveness_words`]: what each
+//!   finding means to the applicant and what to do, in English and
+//!   Simplified Chinese.
+//!
 //! Errors are [`FaceCheckError`]; "no face" is not an error but a finding.
 
 mod liveness;
 mod portrait;
 mod selfie;
 mod spoof;
+mod words;
 
 pub use liveness::{run_liveness, FrameMeasure, LivenessRun, SequenceOptions, SequenceTimings};
 pub use portrait::{find_document_portrait, DocumentPortrait, PortraitSource};
@@ -29,6 +34,7 @@ pub use selfie::{
     SPOOF_SUSPECTED,
 };
 pub use spoof::{SpoofSigns, SpoofThresholds};
+pub use words::{face_words, liveness_words, occluded_words, Bilingual, Words};
 
 use openkyc_face::{FaceDetector, FaceError};
 use openkyc_faceembed::{EmbedError, FaceEmbedder};

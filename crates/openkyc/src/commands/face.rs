@@ -7,7 +7,9 @@ use super::{read_upload, unusable_photo, Outcome, EXIT_INVALID, EXIT_UNREADABLE,
 use anyhow::Context;
 use openkyc_face::occlusion::OcclusionFinding;
 use openkyc_face::{FaceQuality, MatchDecision, MatchThresholds};
-use openkyc_facecheck::{analyse_selfie, FaceModels, SelfieAnalysis, SelfieOutcome, SelfieThresholds};
+use openkyc_facecheck::{
+    analyse_selfie, face_words, occluded_words, Bilingual, FaceModels, SelfieAnalysis, SelfieOutcome, SelfieThresholds,
+};
 use openkyc_infer::{ModelSet, SessionOptions};
 use openkyc_intake::IntakeLimits;
 use serde::Serialize;
@@ -80,6 +82,16 @@ struct FaceReport {
     /// Findings (`FACE_MULTIPLE`, `FACE_OCCLUDED`, `FACE_TOO_SMALL`,
     /// `FACE_TOO_DARK`, …, `SPOOF_SUSPECTED`), most important first.
     reasons: Vec<&'static str>,
+    /// What each reason means to the applicant and what to do, in `en` and
+    /// `zh-CN`.
+    advice: Vec<Advice>,
+}
+
+#[derive(Serialize)]
+struct Advice {
+    code: &'static str,
+    #[serde(flatten)]
+    words: Bilingual,
 }
 
 #[derive(Serialize)]
@@ -177,6 +189,19 @@ fn report(analysis: &SelfieAnalysis) -> FaceReport {
         quality: analysis.quality,
         occluded: analysis.occluded.clone(),
         reasons: analysis.reasons.clone(),
+        advice: analysis
+            .reasons
+            .iter()
+            .filter_map(|&code| {
+                let words = if code == "FACE_OCCLUDED" {
+                    let regions: Vec<_> = analysis.occluded.iter().map(|o| o.region).collect();
+                    Some(occluded_words(&regions))
+                } else {
+                    face_words(code)
+                };
+                words.map(|words| Advice { code, words })
+            })
+            .collect(),
     }
 }
 
@@ -228,6 +253,16 @@ fn text(compared: &Compared) -> String {
                 format!("; {}", face.reasons.join(", "))
             }
         );
+    }
+    for (label, face) in ["A", "B"].iter().zip(&compared.faces) {
+        for advice in &face.advice {
+            let (en, zh) = (advice.words.en, advice.words.zh_cn);
+            let _ = writeln!(
+                out,
+                "  → {label}: {} {}\n    {}{}",
+                en.message, en.tip, zh.message, zh.tip
+            );
+        }
     }
     if compared.reused_portrait {
         let _ = writeln!(

@@ -5,7 +5,11 @@ use super::face::LivenessArgs;
 use super::{read_upload, unusable, unusable_photo, ErrorBody, Outcome, EXIT_INVALID, EXIT_VALID};
 use anyhow::Context;
 use openkyc_face::mesh::FaceMesh;
-use openkyc_facecheck::{analyse_selfie, run_liveness, FaceModels, LivenessRun, SelfieOutcome, SelfieThresholds};
+use openkyc_face::MatchDecision;
+use openkyc_facecheck::{
+    analyse_selfie, face_words, liveness_words, run_liveness, Bilingual, FaceModels, LivenessRun, SelfieOutcome,
+    SelfieThresholds,
+};
 use openkyc_frames::{FrameLimits, FrameSequence, FramesError};
 use openkyc_infer::{ModelSet, SessionOptions};
 use openkyc_intake::IntakeLimits;
@@ -16,9 +20,19 @@ use std::fmt::Write as _;
 #[derive(Serialize)]
 struct Printed<'a> {
     challenge: Vec<String>,
+    /// What each finding means to the applicant and what to do, in `en` and
+    /// `zh-CN`, in the report's order.
+    advice: Vec<Advice>,
     source: Source,
     #[serde(flatten)]
     run: &'a LivenessRun,
+}
+
+#[derive(Serialize)]
+struct Advice {
+    code: &'static str,
+    #[serde(flatten)]
+    words: Bilingual,
 }
 
 #[derive(Serialize)]
@@ -78,13 +92,11 @@ pub(super) fn run(args: &LivenessArgs) -> anyhow::Result<Outcome> {
         selfie.as_ref(),
         &Default::default(),
     )?;
-    let passed = run.report.decision == Decision::Pass
-        && run
-            .selfie
-            .is_none_or(|c| c.decision == openkyc_face::MatchDecision::Match);
+    let passed = run.report.decision == Decision::Pass && run.selfie.is_none_or(|c| c.decision == MatchDecision::Match);
     let exit = if passed { EXIT_VALID } else { EXIT_INVALID };
     let printed = Printed {
         challenge: challenge.actions().iter().map(ToString::to_string).collect(),
+        advice: advice(&run),
         source: source(&sequence),
         run: &run,
     };
@@ -93,6 +105,31 @@ pub(super) fn run(args: &LivenessArgs) -> anyhow::Result<Outcome> {
     } else {
         Ok(Outcome::text(text(&printed, passed), exit))
     }
+}
+
+/// The applicant's words for each finding (one per code), and for a
+/// selfie of someone else.
+fn advice(run: &LivenessRun) -> Vec<Advice> {
+    let missed = run.report.actions.iter().find(|a| !a.seen).map(|a| a.action);
+    let mut advice: Vec<Advice> = Vec::new();
+    for finding in &run.report.findings {
+        if advice.iter().any(|a| a.code == finding.code.as_str()) {
+            continue;
+        }
+        advice.push(Advice {
+            code: finding.code.as_str(),
+            words: liveness_words(finding.code, missed),
+        });
+    }
+    if run.selfie.is_some_and(|c| c.decision != MatchDecision::Match) {
+        if let Some(words) = face_words("FACE_MISMATCH") {
+            advice.push(Advice {
+                code: "FACE_MISMATCH",
+                words,
+            });
+        }
+    }
+    advice
 }
 
 fn source(sequence: &FrameSequence) -> Source {
@@ -137,6 +174,10 @@ fn text(printed: &Printed<'_>, passed: bool) -> String {
     }
     for finding in &run.report.findings {
         let _ = writeln!(out, "  ! {}: {}", label(&finding.code), finding.detail);
+    }
+    for advice in &printed.advice {
+        let (en, zh) = (advice.words.en, advice.words.zh_cn);
+        let _ = writeln!(out, "  → {} {}\n    {}{}", en.message, en.tip, zh.message, zh.tip);
     }
     if let Some(selfie) = &run.selfie {
         let _ = writeln!(
