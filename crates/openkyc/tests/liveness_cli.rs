@@ -71,8 +71,14 @@ fn a_folder_of_one_still_is_frozen_and_fails() {
     // not seen (a blink) first.
     let advice = &result["advice"][0];
     assert_eq!(advice["code"], "LIVENESS_FAILED");
-    assert!(advice["en"]["message"].as_str().unwrap().contains("blink"), "{advice:#}");
-    assert!(advice["zh-CN"]["message"].as_str().unwrap().contains("眨眼"), "{advice:#}");
+    assert!(
+        advice["en"]["message"].as_str().unwrap().contains("blink"),
+        "{advice:#}"
+    );
+    assert!(
+        advice["zh-CN"]["message"].as_str().unwrap().contains("眨眼"),
+        "{advice:#}"
+    );
 }
 
 #[test]
