@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Benchmarks openkyc's face stage per selfie (decode -> CenterFace -> the
-# largest face -> quality -> dlib descriptor) beside the same stage in Python
-# (onnxruntime + dlib's Python binding, the same model files) on the real
-# photos of ../shared/fixtures/faces, alternating photo by photo in one run,
-# once with one thread on both sides and once with two, and writes the
-# "Face stage beside Python" section of docs/BENCHMARKS.md. Not part of
-# `make test`.
+# largest face -> quality -> dlib descriptor) on the real photos of
+# ../shared/fixtures/faces, and its liveness stage per 8-frame sequence
+# (CenterFace, FaceMesh tracking, blendshapes, pose, dlib descriptors,
+# thumbnails, the judgement) on windows of the H.264 clips of
+# ../shared/fixtures/liveness/video, beside the same stages in Python
+# (onnxruntime + dlib's Python binding, the same model files), alternating
+# input by input in one run, once with one thread on both sides and once with
+# two, and writes the "Face and liveness stages beside Python" section of
+# docs/BENCHMARKS.md. Not part of `make test`.
 #
-# Usage: scripts/bench-face-peer.sh [face_peer measure options, e.g. --rounds 5]
+# Usage: scripts/bench-face-peer.sh [face_peer measure options, e.g. --rounds 5,
+#        --stages liveness, --windows-per-clip 6]
 #   PYTHON   the interpreter that builds the venv (default: python3; the
 #            dlib-bin wheel is built for CPython 3.11)
 #   THREADS  the thread settings to measure (default: "1 2")
 #
 # Steps: a throwaway venv in target/face-peer-venv (git-ignored) with exact
 # pins from PyPI, each installed with --no-deps (onnxruntime's own
-# dependencies are not needed to run a session); the models
+# dependencies are not needed to run a session; onnx, for rewriting
+# CenterFace's weights as constants as openkyc does, needs only protobuf and
+# typing_extensions); the models
 # (scripts/fetch-models.sh); the release binary; one measuring process per
 # thread setting (OpenBLAS, under dlib on the Rust side, reads its thread
 # count once, when the process starts); the report from their results.
@@ -33,6 +39,9 @@ PINS=(
   "dlib-bin==19.24.6"
   "numpy==2.2.6"
   "opencv-python-headless==4.12.0.88"
+  "onnx==1.18.0"
+  "protobuf==5.29.5"
+  "typing_extensions==4.16.0"
 )
 STAMP="$VENV/.pins"
 
@@ -43,7 +52,7 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "${PINS[*]}
   echo "${PINS[*]}" >"$STAMP"
 fi
 # Fails here, not mid-run, when an import is missing.
-"$VENV/bin/python" -c 'import onnxruntime, dlib, cv2; print("peer: onnxruntime", onnxruntime.__version__, "dlib", dlib.__version__, "opencv", cv2.__version__)'
+"$VENV/bin/python" -c 'import onnxruntime, dlib, cv2, onnx; print("peer: onnxruntime", onnxruntime.__version__, "dlib", dlib.__version__, "opencv", cv2.__version__, "onnx", onnx.__version__)'
 
 scripts/fetch-models.sh
 cargo build --release --locked -p openkyc-evaluate --bin face_peer
