@@ -62,6 +62,9 @@ struct Result {
     millis: f64,
 }
 
+/// Where the other stages are measured (a line of the summary).
+const OTHER_EVALUATIONS: &str = "- The other stages: document reading in [EVALUATION-READING.md](EVALUATION-READING.md), face matching on real photos (TAR at FAR, EER, histograms, degraded copies, portraits on a passport page) in [EVALUATION-FACES.md](EVALUATION-FACES.md), active liveness on real clips and attacks built from real stills in [EVALUATION-LIVENESS.md](EVALUATION-LIVENESS.md).";
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let config = match &args.config {
@@ -203,6 +206,7 @@ fn markdown(args: &Args, config: &PrecheckConfig, results: &[Result]) -> String 
              (screenshots left out), in [EVALUATION-12MP.md](EVALUATION-12MP.md).",
             args.seed
         );
+        let _ = writeln!(out, "{OTHER_EVALUATIONS}");
     } else {
         let _ = writeln!(
             out,
