@@ -46,6 +46,11 @@
 //! [`LIVENESS_PARTS`]; the worker answers it by name, and the report gives
 //! it its own table. `--stages` measures a subset.
 
+#[path = "../peer_common.rs"]
+mod peer_common;
+
+use peer_common::{load_average, machine, median};
+
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use image::RgbImage;
@@ -704,28 +709,6 @@ fn measure_stage(stage: &mut Stage<'_>, rounds: usize) -> anyhow::Result<StageRe
     })
 }
 
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    format!("{cpu}, {cores} cores")
-}
-
-/// The 1-minute load average ("?" where unknown).
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_else(|| "?".to_owned())
-}
-
 fn measure(args: &MeasureArgs) -> anyhow::Result<()> {
     let wants = |name: &str| args.stages.iter().any(|s| s == name);
     if let Some(unknown) = args.stages.iter().find(|s| !["face", "liveness"].contains(&s.as_str())) {
@@ -766,18 +749,6 @@ fn measure(args: &MeasureArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(&args.out, serde_json::to_string(&run)?).with_context(|| format!("writing {}", args.out.display()))
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let at = |i: usize| sorted.get(i).copied().unwrap_or(f64::NAN);
-    if n % 2 == 1 {
-        at(n / 2)
-    } else {
-        (at((n / 2).wrapping_sub(1)) + at(n / 2)) / 2.0
-    }
 }
 
 /// The largest distance between corresponding corners' coordinates.
@@ -1230,17 +1201,6 @@ fn section(runs: &[Run]) -> String {
     s
 }
 
-/// `report` with its section replaced by `section` (appended when absent).
-fn with_section(report: &str, section: &str) -> String {
-    match (report.find(BEGIN), report.find(END)) {
-        (Some(begin), Some(end)) if end > begin => {
-            let after = report.get(end + END.len()..).unwrap_or("").trim_start_matches('\n');
-            format!("{}{section}{after}", report.get(..begin).unwrap_or(""))
-        }
-        _ => format!("{}\n\n{section}", report.trim_end()),
-    }
-}
-
 fn report(args: &ReportArgs) -> anyhow::Result<()> {
     let mut runs = Vec::with_capacity(args.results.len());
     for path in &args.results {
@@ -1249,7 +1209,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<()> {
     }
     let section = section(&runs);
     let existing = std::fs::read_to_string(&args.out).unwrap_or_default();
-    std::fs::write(&args.out, with_section(&existing, &section))
+    std::fs::write(&args.out, peer_common::with_section(&existing, &section, BEGIN, END))
         .with_context(|| format!("writing {}", args.out.display()))?;
     print!("{section}");
     Ok(())
@@ -1299,9 +1259,19 @@ mod tests {
 
     #[test]
     fn the_section_is_replaced_in_place_or_appended() {
-        let first = with_section("# Benchmarks\n\nold table\n", &format!("{BEGIN}\none\n{END}\n"));
+        let first = peer_common::with_section(
+            "# Benchmarks\n\nold table\n",
+            &format!("{BEGIN}\none\n{END}\n"),
+            BEGIN,
+            END,
+        );
         assert_eq!(first, format!("# Benchmarks\n\nold table\n\n{BEGIN}\none\n{END}\n"));
-        let second = with_section(&format!("{first}\nlater text\n"), &format!("{BEGIN}\ntwo\n{END}\n"));
+        let second = peer_common::with_section(
+            &format!("{first}\nlater text\n"),
+            &format!("{BEGIN}\ntwo\n{END}\n"),
+            BEGIN,
+            END,
+        );
         assert_eq!(
             second,
             format!("# Benchmarks\n\nold table\n\n{BEGIN}\ntwo\n{END}\nlater text\n")

@@ -18,6 +18,11 @@
 //! column order, so each sees the same machine load. A third column is one
 //! more `Contender` in `contenders`.
 
+#[path = "../peer_common.rs"]
+mod peer_common;
+
+use peer_common::median;
+
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::Parser;
@@ -257,18 +262,6 @@ fn render_set(args: &Args) -> anyhow::Result<Vec<Image>> {
     Ok(set)
 }
 
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let at = |i: usize| sorted.get(i).copied().unwrap_or(f64::NAN);
-    if n % 2 == 1 {
-        at(n / 2)
-    } else {
-        (at((n / 2).wrapping_sub(1)) + at(n / 2)) / 2.0
-    }
-}
-
 /// A line's text without its spaces: rapidocr pads the lines of a batch to
 /// the widest, which moves and drops spaces (`16APR2002`), so lines are
 /// compared by their other characters.
@@ -337,24 +330,6 @@ fn measure(set: &[Image], columns: &mut [Contender<'_>], rounds: usize) -> anyho
     })
 }
 
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_else(|| "?".to_owned());
-    format!("{cpu}, {cores} cores, load average {load} when the run ended")
-}
-
 fn section(args: &Args, set: &[Image], names: &[&str], measured: &Measured) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{BEGIN}");
@@ -393,7 +368,7 @@ fn section(args: &Args, set: &[Image], names: &[&str], measured: &Measured) -> S
          character; a TD1 front (no MRZ) line by line, its visual zone's fields. Its texts are the fields it reports, so its \"lines agree\" counts rapidocr lines equal to a \
          field value and is low by design.\n"
     );
-    let _ = writeln!(s, "- {}\n", machine());
+    let _ = writeln!(s, "- {}\n", machine_and_load());
     let mut header = "| image | size |".to_owned();
     let mut rule = "|---|---|".to_owned();
     for (c, name) in names.iter().enumerate() {
@@ -471,15 +446,13 @@ fn write_texts(path: &Path, set: &[Image], names: &[&str], measured: &Measured) 
     std::fs::write(path, serde_json::to_string_pretty(&all)?).with_context(|| format!("writing {}", path.display()))
 }
 
-/// `report` with its section replaced by `section` (appended when absent).
-fn with_section(report: &str, section: &str) -> String {
-    match (report.find(BEGIN), report.find(END)) {
-        (Some(begin), Some(end)) if end > begin => {
-            let after = report.get(end + END.len()..).unwrap_or("").trim_start_matches('\n');
-            format!("{}{section}{after}", report.get(..begin).unwrap_or(""))
-        }
-        _ => format!("{}\n\n{section}", report.trim_end()),
-    }
+/// The machine and its load when the run ended.
+fn machine_and_load() -> String {
+    format!(
+        "{}, load average {} when the run ended",
+        peer_common::machine(),
+        peer_common::load_average()
+    )
 }
 
 fn main() -> anyhow::Result<()> {
@@ -503,7 +476,7 @@ fn main() -> anyhow::Result<()> {
     write_texts(&args.images.join("texts.json"), &set, &names, &measured)?;
     let section = section(&args, &set, &names, &measured);
     let report = std::fs::read_to_string(&args.out).unwrap_or_default();
-    std::fs::write(&args.out, with_section(&report, &section))
+    std::fs::write(&args.out, peer_common::with_section(&report, &section, BEGIN, END))
         .with_context(|| format!("writing {}", args.out.display()))?;
     print!("{section}");
     Ok(())
@@ -530,9 +503,19 @@ mod tests {
 
     #[test]
     fn the_section_is_replaced_in_place_or_appended() {
-        let first = with_section("# Benchmarks\n\nold table\n", &format!("{BEGIN}\none\n{END}\n"));
+        let first = peer_common::with_section(
+            "# Benchmarks\n\nold table\n",
+            &format!("{BEGIN}\none\n{END}\n"),
+            BEGIN,
+            END,
+        );
         assert_eq!(first, format!("# Benchmarks\n\nold table\n\n{BEGIN}\none\n{END}\n"));
-        let second = with_section(&format!("{first}\nlater text\n"), &format!("{BEGIN}\ntwo\n{END}\n"));
+        let second = peer_common::with_section(
+            &format!("{first}\nlater text\n"),
+            &format!("{BEGIN}\ntwo\n{END}\n"),
+            BEGIN,
+            END,
+        );
         assert_eq!(
             second,
             format!("# Benchmarks\n\nold table\n\n{BEGIN}\ntwo\n{END}\nlater text\n")
