@@ -51,3 +51,37 @@ pub fn with_section(report: &str, section: &str, begin: &str, end: &str) -> Stri
         _ => format!("{}\n\n{section}", report.trim_end()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_even_and_empty_lists() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn the_section_is_replaced_in_place_or_appended() {
+        let (begin, end) = ("<!-- x:begin -->", "<!-- x:end -->");
+        let first = with_section(
+            "# Benchmarks\n\nold table\n",
+            &format!("{begin}\none\n{end}\n"),
+            begin,
+            end,
+        );
+        assert_eq!(first, format!("# Benchmarks\n\nold table\n\n{begin}\none\n{end}\n"));
+        let second = with_section(
+            &format!("{first}\nlater text\n"),
+            &format!("{begin}\ntwo\n{end}\n"),
+            begin,
+            end,
+        );
+        assert_eq!(
+            second,
+            format!("# Benchmarks\n\nold table\n\n{begin}\ntwo\n{end}\nlater text\n")
+        );
+    }
+}

@@ -25,6 +25,9 @@ use image::{imageops, RgbImage};
 use openkyc_face::{Face, FaceDetector, FaceQuality, Letterbox, QualityThresholds, INPUT_HEIGHT, INPUT_WIDTH};
 use openkyc_infer::{ModelSet, SessionOptions};
 
+#[path = "support/photos.rs"]
+mod photos;
+
 type AnyError = Box<dyn std::error::Error>;
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -103,27 +106,6 @@ fn exposed(image: &RgbImage, gain: f32) -> RgbImage {
     copy
 }
 
-/// The photos of `dir`, sorted, decoded by content (not by extension).
-fn load_photos(dir: &PathBuf) -> Result<Vec<(String, RgbImage)>, AnyError> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jpg" || x == "jpeg" || x == "png"))
-        .collect();
-    paths.sort();
-    let mut photos = Vec::new();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match image::load_from_memory(&std::fs::read(&path)?) {
-            Ok(image) => photos.push((name, image.to_rgb8())),
-            Err(e) => println!("{name}: not decoded: {e}"),
-        }
-    }
-    Ok(photos)
-}
-
 fn main() -> Result<(), AnyError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let checks = args.iter().any(|a| a == "--checks");
@@ -147,7 +129,16 @@ fn main() -> Result<(), AnyError> {
         detectors.push(FaceDetector::load(&models, &options)?);
     }
     let mut per_setting: Vec<Vec<f64>> = vec![Vec::new(); threads.len()];
-    let photos = load_photos(&dir)?;
+    let photos: Vec<(String, RgbImage)> = photos::load_photos(&dir)?
+        .into_iter()
+        .map(|(path, image)| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (name, image)
+        })
+        .collect();
     let thresholds = QualityThresholds::default();
     let (mut times, mut letterbox_times, mut pitch, mut iod) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     println!(

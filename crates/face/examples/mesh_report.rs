@@ -28,6 +28,9 @@ use openkyc_face::mesh::{FaceMesh, MeshObservation, MeshRoi, BLENDSHAPE_LANDMARK
 use openkyc_face::{Face, FaceDetector};
 use openkyc_infer::{ModelSet, SessionOptions, Tensor};
 
+#[path = "support/photos.rs"]
+mod photos;
+
 type AnyError = Box<dyn std::error::Error>;
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -37,27 +40,6 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 fn largest(faces: &[Face]) -> Option<Face> {
     faces.iter().copied().max_by(|a, b| a.area().total_cmp(&b.area()))
-}
-
-/// The photos of `dir`, sorted, decoded by content.
-fn load_photos(dir: &Path) -> Result<Vec<(String, RgbImage)>, AnyError> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jpg" || x == "jpeg" || x == "png"))
-        .collect();
-    paths.sort();
-    let mut photos = Vec::new();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match image::load_from_memory(&std::fs::read(&path)?) {
-            Ok(image) => photos.push((path.to_string_lossy().into_owned(), image.to_rgb8())),
-            Err(e) => println!("{name}: not decoded: {e}"),
-        }
-    }
-    Ok(photos)
 }
 
 /// The mean distance between two landmark sets in % of the eye distance.
@@ -132,8 +114,12 @@ fn main() -> Result<(), AnyError> {
     let mut warp_times = Vec::new();
     let mut records = Vec::new();
     for dir in &dirs {
-        for (path, image) in load_photos(dir)? {
-            let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+        for (path, image) in photos::load_photos(dir)? {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let path = path.to_string_lossy().into_owned();
             let Some(face) = largest(&detector.detect(&image)?) else {
                 println!("{name:<46} no face");
                 continue;

@@ -1227,13 +1227,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn medians_of_odd_even_and_empty_lists() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
-        assert!(median(&[]).is_nan());
-    }
-
-    #[test]
     fn boxes_agree_within_a_few_pixels_or_a_share_of_the_width() {
         let a = [10.0, 10.0, 110.0, 130.0];
         assert!(same_box(&a, &[13.0, 8.0, 112.0, 131.0]));
@@ -1255,27 +1248,6 @@ mod tests {
     fn working_copy_boxes_are_scaled_to_full_size() {
         assert_eq!(full_size_box([10.0, 20.0, 30.0, 40.0], 0.5), [20.0, 40.0, 60.0, 80.0]);
         assert_eq!(full_size_box([1.0, 2.0, 3.0, 4.0], 0.0), [1.0, 2.0, 3.0, 4.0]);
-    }
-
-    #[test]
-    fn the_section_is_replaced_in_place_or_appended() {
-        let first = peer_common::with_section(
-            "# Benchmarks\n\nold table\n",
-            &format!("{BEGIN}\none\n{END}\n"),
-            BEGIN,
-            END,
-        );
-        assert_eq!(first, format!("# Benchmarks\n\nold table\n\n{BEGIN}\none\n{END}\n"));
-        let second = peer_common::with_section(
-            &format!("{first}\nlater text\n"),
-            &format!("{BEGIN}\ntwo\n{END}\n"),
-            BEGIN,
-            END,
-        );
-        assert_eq!(
-            second,
-            format!("# Benchmarks\n\nold table\n\n{BEGIN}\ntwo\n{END}\nlater text\n")
-        );
     }
 
     #[test]

@@ -487,38 +487,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn medians_of_odd_even_and_empty_lists() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
-        assert!(median(&[]).is_nan());
-    }
-
-    #[test]
     fn common_lines_count_each_line_once() {
         let s = |v: &[&str]| v.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
         assert_eq!(lines_in_common(&s(&["A", "A", "B"]), &s(&["A", "B", "C"])), 2);
         assert_eq!(lines_in_common(&s(&["16APR2002"]), &s(&["16 APR 2002"])), 1);
         assert_eq!(lines_in_common(&s(&[]), &s(&["A"])), 0);
-    }
-
-    #[test]
-    fn the_section_is_replaced_in_place_or_appended() {
-        let first = peer_common::with_section(
-            "# Benchmarks\n\nold table\n",
-            &format!("{BEGIN}\none\n{END}\n"),
-            BEGIN,
-            END,
-        );
-        assert_eq!(first, format!("# Benchmarks\n\nold table\n\n{BEGIN}\none\n{END}\n"));
-        let second = peer_common::with_section(
-            &format!("{first}\nlater text\n"),
-            &format!("{BEGIN}\ntwo\n{END}\n"),
-            BEGIN,
-            END,
-        );
-        assert_eq!(
-            second,
-            format!("# Benchmarks\n\nold table\n\n{BEGIN}\ntwo\n{END}\nlater text\n")
-        );
     }
 }
