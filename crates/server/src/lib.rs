@@ -1,0 +1,1 @@
+//! openkyc-server (being written).

@@ -1,0 +1,1 @@
+//! openkyc-store (being written).
