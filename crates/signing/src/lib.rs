@@ -143,6 +143,43 @@ pub mod sealed {
 /// `COUNTRY|TYPE|NUMBER` after normalisation: upper case, and spaces,
 /// hyphens, dots, slashes and MRZ fillers (`<`) removed.
 pub fn document_key(secret: &[u8], issuing_country: &str, document_type: &str, number: &str) -> String {
-    let _ = (secret, issuing_country, document_type, number);
-    String::new()
+    use hmac::{Hmac, Mac};
+    let normalise = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '/' | '<') && !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect()
+    };
+    let message = format!(
+        "{}|{}|{}",
+        normalise(issuing_country),
+        normalise(document_type),
+        normalise(number)
+    );
+    // HMAC accepts keys of any length, so this cannot fail.
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+        return String::new();
+    };
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[cfg(test)]
+mod document_key_tests {
+    use super::document_key;
+
+    #[test]
+    fn the_key_ignores_formatting_and_depends_on_every_part_and_the_secret() {
+        let key = document_key(b"secret", "CHN", "cn_resident_id", "11010519491231002X");
+        assert_eq!(key.len(), 64);
+        assert_eq!(key, document_key(b"secret", "chn", "CN_RESIDENT_ID", "110105 19491231 002x"));
+        assert_eq!(
+            document_key(b"s", "D", "passport", "C01X-00T47"),
+            document_key(b"s", "D", "passport", "C01X00T47<")
+        );
+        assert_ne!(key, document_key(b"secret", "CHN", "cn_resident_id", "110105194912310021"));
+        assert_ne!(key, document_key(b"secret", "HKG", "cn_resident_id", "11010519491231002X"));
+        assert_ne!(key, document_key(b"secret", "CHN", "passport", "11010519491231002X"));
+        assert_ne!(key, document_key(b"other", "CHN", "cn_resident_id", "11010519491231002X"));
+    }
 }
