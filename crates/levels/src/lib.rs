@@ -202,7 +202,10 @@ impl Levels {
         for (id, level) in &self.levels {
             let key = |rest: &str| format!("levels.{id}.{rest}");
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-                return Err(invalid(format!("levels.{id}"), "a level id is letters, digits, - and _"));
+                return Err(invalid(
+                    format!("levels.{id}"),
+                    "a level id is letters, digits, - and _",
+                ));
             }
             if level.steps.is_empty() {
                 return Err(invalid(key("steps"), "a level asks for at least one step"));
@@ -227,7 +230,10 @@ impl Levels {
                 }
             }
             if level.requires(Step::Liveness) && !level.requires(Step::Selfie) {
-                return Err(invalid(key("steps"), "liveness needs a selfie to compare the frames with"));
+                return Err(invalid(
+                    key("steps"),
+                    "liveness needs a selfie to compare the frames with",
+                ));
             }
             validate_thresholds(&level.thresholds, &key("thresholds"))?;
         }
@@ -347,9 +353,13 @@ mod tests {
         let base = "[levels.L1]\nname='x'\nsteps=['basic_info']\nchecks=['data_match']\n";
         assert!(Levels::from_toml(base).is_ok());
         assert!(error_of(&format!("{base}includes='L9'")).contains("levels.L1.includes"));
-        assert!(error_of("[levels.L1]\nname='x'\nsteps=['basic_info']\nchecks=['face']\n").contains("levels.L1.checks"));
-        assert!(error_of(&format!("{base}[levels.L1.thresholds]\nface_match_max_distance=0.7\n"))
-            .contains("levels.L1.thresholds.face_review_max_distance"));
+        assert!(
+            error_of("[levels.L1]\nname='x'\nsteps=['basic_info']\nchecks=['face']\n").contains("levels.L1.checks")
+        );
+        assert!(
+            error_of(&format!("{base}[levels.L1.thresholds]\nface_match_max_distance=0.7\n"))
+                .contains("levels.L1.thresholds.face_review_max_distance")
+        );
         assert!(error_of(&format!("{base}[levels.L1.thresholds]\nface_match=0.7\n")).contains("face_match"));
         assert!(error_of("[levels.L1]\nname='x'\nsteps=['passport']\nchecks=[]\n").contains("passport"));
         let circle = "[levels.A]\nname='a'\nincludes='B'\nsteps=['basic_info']\nchecks=[]\n\

@@ -1,0 +1,67 @@
+//! The background half of the service: workers that claim verification
+//! jobs with a lease and run the pipeline off the async threads, and the
+//! webhook delivery loop over the outbox.
+//!
+//! SKELETON — the contract the HTTP half calls; the background helper
+//! fills it in (names and shapes stay; it may add items).
+
+use crate::metrics::Metrics;
+use openkyc_levels::Levels;
+use openkyc_pipeline::PipelineOptions;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// A failure injected on purpose, for the crash test
+/// (`OPENKYC_FAULT=exit_after_analyse`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The process exits right after the pipeline's analysis, before the
+    /// decision is committed: the job must be retried after its lease and
+    /// decided exactly once.
+    ExitAfterAnalyse,
+}
+
+/// How workers run.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Concurrent workers in this process (each loads its own models).
+    pub workers: usize,
+    /// How long a claimed job stays claimed without being finished.
+    pub lease: Duration,
+    /// How often an idle worker looks for jobs.
+    pub poll: Duration,
+    /// Models, font, document-key secret.
+    pub pipeline: PipelineOptions,
+    /// The levels configuration.
+    pub levels: Arc<Levels>,
+    /// A fault to inject, if any.
+    pub fault: Option<Fault>,
+}
+
+/// One webhook endpoint.
+#[derive(Debug, Clone)]
+pub struct WebhookEndpoint {
+    /// Where events are POSTed.
+    pub url: String,
+    /// The `whsec_` secret they are signed with.
+    pub secret: String,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// The endpoints (empty: events stay in the outbox, marked undeliverable never).
+    pub endpoints: Vec<WebhookEndpoint>,
+    /// Attempts before a message is given up (and kept, marked failed).
+    pub max_attempts: u32,
+    /// The first retry's delay; doubled per attempt (with jitter), capped.
+    pub base_backoff: Duration,
+    /// The longest delay between attempts.
+    pub max_backoff: Duration,
+    /// One attempt's timeout.
+    pub timeout: Duration,
+    /// How often the outbox is polled.
+    pub poll: Duration,
+}
