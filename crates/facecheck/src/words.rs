@@ -1,21 +1,17 @@
 //! What the face stage's findings mean to the applicant: a message and a
-//! concrete tip, in English and Simplified Chinese (as `openkyc-precheck`'s
-//! catalogue does for documents). Findings meant for a reviewer
-//! (`SPOOF_SUSPECTED`, `FROZEN`, `FACE_SWAP`) are told to the applicant
-//! neutrally: nobody is accused by an automatic signal.
+//! concrete tip, in English and Simplified Chinese. A code's own words come
+//! from the one reason catalogue (`openkyc-reasons`); this module adds the
+//! more specific ones only the face stage can give: which part of the face
+//! is covered, which liveness action was not seen, what went wrong with the
+//! recording. Findings meant for a reviewer (`SPOOF_SUSPECTED`, `FROZEN`,
+//! `FACE_SWAP`) are told to the applicant neutrally: nobody is accused by
+//! an automatic signal.
 
 use openkyc_face::occlusion::FaceRegion;
 use openkyc_liveness::{Action, FindingCode};
+pub use openkyc_reasons::Words;
+use openkyc_reasons::{Code, Lang, Stage};
 use serde::Serialize;
-
-/// A message and a tip in one language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Words {
-    /// What is wrong, in one sentence.
-    pub message: &'static str,
-    /// What to do about it.
-    pub tip: &'static str,
-}
 
 /// The words in English and Simplified Chinese.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,82 +36,22 @@ const fn say(en: (&'static str, &'static str), zh: (&'static str, &'static str))
     }
 }
 
-/// The words for a selfie or matching code (`FACE_NOT_FOUND`,
-/// `FACE_MULTIPLE`, `FACE_TOO_SMALL`, `FACE_TOO_DARK`, `FACE_OVEREXPOSED`,
-/// `FACE_NOT_FRONTAL`, `FACE_MISMATCH`, `SPOOF_SUSPECTED`; `FACE_OCCLUDED`
-/// through [`occluded_words`]); `None` for a code it does not know.
+/// The catalogue's words for `code`, in both languages.
+fn catalogue(code: Code) -> Bilingual {
+    Bilingual {
+        en: openkyc_reasons::words(code, Lang::En),
+        zh_cn: openkyc_reasons::words(code, Lang::ZhCn),
+    }
+}
+
+/// The catalogue's words for a selfie, portrait or matching code
+/// (`FACE_NOT_FOUND`, `FACE_MULTIPLE`, `FACE_OCCLUDED` in general,
+/// `FACE_TOO_SMALL`, `FACE_TOO_DARK`, `FACE_OVEREXPOSED`, `FACE_NOT_FRONTAL`,
+/// `PORTRAIT_NOT_FOUND`, `FACE_MISMATCH`, `SPOOF_SUSPECTED`; for the covered
+/// region, [`occluded_words`]); `None` for any other code.
 pub fn face_words(code: &str) -> Option<Bilingual> {
-    Some(match code {
-        "FACE_NOT_FOUND" => say(
-            (
-                "We could not find a face in the photo.",
-                "Face the camera with your whole face inside the frame, in good light.",
-            ),
-            (
-                "照片中未检测到人脸。",
-                "请正对镜头，让整张脸完整出现在画面中，并保持光线充足。",
-            ),
-        ),
-        "FACE_MULTIPLE" => say(
-            (
-                "More than one person is in the photo.",
-                "Take the selfie alone, with nobody else in the frame.",
-            ),
-            ("照片中有不止一个人。", "请独自拍摄自拍，画面中不要出现其他人。"),
-        ),
-        "FACE_TOO_SMALL" => say(
-            (
-                "Your face is too small in the photo.",
-                "Hold the phone closer, about an arm's length, so your face fills the oval.",
-            ),
-            (
-                "照片中的人脸太小。",
-                "请将手机拿近一些（约一臂距离），让脸部填满取景框。",
-            ),
-        ),
-        "FACE_TOO_DARK" => say(
-            (
-                "Your face is too dark.",
-                "Face a window or a lamp; avoid having a bright light behind you.",
-            ),
-            ("脸部太暗。", "请面向窗户或灯光，避免背后有强光。"),
-        ),
-        "FACE_OVEREXPOSED" => say(
-            (
-                "Your face is too bright to see clearly.",
-                "Move out of direct sunlight or away from a strong lamp.",
-            ),
-            ("脸部过亮，无法看清。", "请避开阳光直射或强烈的灯光。"),
-        ),
-        "FACE_NOT_FRONTAL" => say(
-            (
-                "Your face is turned away from the camera.",
-                "Look straight into the camera with your head level.",
-            ),
-            ("脸部没有正对镜头。", "请直视镜头，保持头部端正。"),
-        ),
-        "FACE_MISMATCH" => say(
-            (
-                "The selfie does not look like the photo on the document.",
-                "Take the selfie yourself, the document's holder, without filters, glasses or a hat.",
-            ),
-            (
-                "自拍与证件照片不符。",
-                "请由证件持有人本人拍摄自拍，不要使用滤镜，并摘下眼镜和帽子。",
-            ),
-        ),
-        "SPOOF_SUSPECTED" => say(
-            (
-                "We could not confirm that the selfie was taken live.",
-                "Take a new selfie of yourself with the phone's camera, not a photo of a photo or a screen.",
-            ),
-            (
-                "无法确认自拍为现场拍摄。",
-                "请用手机摄像头直接拍摄本人，不要翻拍照片或屏幕。",
-            ),
-        ),
-        _ => return None,
-    })
+    let code = Code::parse(code)?;
+    (code.stage() == Stage::Face || code == Code::SpoofSuspected).then(|| catalogue(code))
 }
 
 /// The words for `FACE_OCCLUDED`, for the covered `regions` (the first
@@ -143,13 +79,7 @@ pub fn occluded_words(regions: &[FaceRegion]) -> Bilingual {
             ),
             ("口鼻被遮挡。", "请摘下口罩，手不要遮挡脸部。"),
         ),
-        None => say(
-            (
-                "Part of your face is covered.",
-                "Take off sunglasses, masks and hats, and keep your hands away from your face.",
-            ),
-            ("脸部有遮挡。", "请摘下墨镜、口罩和帽子，手不要遮挡脸部。"),
-        ),
+        None => catalogue(Code::FaceOccluded),
     }
 }
 
@@ -271,6 +201,16 @@ mod tests {
             }
         }
         assert!(face_words("NOT_A_CODE").is_none());
+        assert!(face_words("DOC_BLURRY").is_none());
+    }
+
+    #[test]
+    fn a_codes_own_words_are_the_catalogues() {
+        let words = face_words("FACE_MISMATCH").unwrap();
+        assert_eq!(words.en, openkyc_reasons::words(Code::FaceMismatch, Lang::En));
+        assert_eq!(words.zh_cn, openkyc_reasons::words(Code::FaceMismatch, Lang::ZhCn));
+        assert_eq!(occluded_words(&[]), face_words("FACE_OCCLUDED").unwrap());
+        assert!(face_words("PORTRAIT_NOT_FOUND").is_some());
     }
 
     #[test]

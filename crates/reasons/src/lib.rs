@@ -6,8 +6,10 @@
 //! them. Each code has a [`Kind`] (what it leads to when nothing else
 //! decides: a fix the applicant can make, a person's review, a final
 //! rejection, or a mere warning), and words for the applicant in English and
-//! Simplified Chinese (module `words`), and the nearest labels of other
-//! providers (module `vendors`, rendered into `docs/REASONS.md`).
+//! Simplified Chinese ([`words()`], [`explain()`]), the stage that raises it
+//! ([`Code::stage`]), and the nearest labels of other providers
+//! ([`vendors()`]); [`reasons_markdown()`] renders all of it as
+//! `docs/REASONS.md` (`cargo run -p openkyc-reasons --example reasons_md`).
 
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +128,41 @@ pub enum Kind {
     Reject,
 }
 
+/// The stage of a verification that raises a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Receiving the files and the steps the level requires.
+    Uploads,
+    /// The applicant's typed basic information (L1).
+    BasicInfo,
+    /// Capture quality of the document photos (`openkyc-precheck`).
+    Capture,
+    /// Reading the document and comparing it with the typed data.
+    Document,
+    /// The selfie and the document's portrait (`openkyc-facecheck`).
+    Face,
+    /// The live recording and presentation-attack signals.
+    Liveness,
+    /// Other applicants' documents and faces.
+    Duplicates,
+}
+
+impl Stage {
+    /// The stage as written in reports (`basic_info`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Uploads => "uploads",
+            Stage::BasicInfo => "basic_info",
+            Stage::Capture => "capture",
+            Stage::Document => "document",
+            Stage::Face => "face",
+            Stage::Liveness => "liveness",
+            Stage::Duplicates => "duplicates",
+        }
+    }
+}
+
 impl Code {
     /// Every code, in catalogue order (uploads, basic information, capture,
     /// reading, faces, duplicates).
@@ -221,6 +258,48 @@ impl Code {
         Code::ALL.into_iter().find(|code| code.as_str() == text)
     }
 
+    /// The stage that raises the code. `SPOOF_SUSPECTED` counts as
+    /// liveness (presentation-attack detection) although a selfie alone can
+    /// raise it too.
+    pub fn stage(self) -> Stage {
+        match self {
+            Code::ImageUnreadable | Code::StepMissing => Stage::Uploads,
+            Code::FieldMissing | Code::FieldInvalid | Code::Underage => Stage::BasicInfo,
+            Code::DocNotFound
+            | Code::DocCornersCut
+            | Code::DocTooSmall
+            | Code::DocLowResolution
+            | Code::DocTilted
+            | Code::DocBlurry
+            | Code::DocGlare
+            | Code::DocTooDark
+            | Code::DocOverexposed
+            | Code::DocEdited
+            | Code::DocScreenshot
+            | Code::DocScreenPhoto => Stage::Capture,
+            Code::DocUnreadable
+            | Code::DocUnsupported
+            | Code::DocWrongSide
+            | Code::DocExpired
+            | Code::DocExpiresSoon
+            | Code::MrzCheckFailed
+            | Code::VizMrzMismatch
+            | Code::IdNumberInvalid
+            | Code::DataMismatch => Stage::Document,
+            Code::FaceNotFound
+            | Code::FaceMultiple
+            | Code::FaceOccluded
+            | Code::FaceTooSmall
+            | Code::FaceTooDark
+            | Code::FaceOverexposed
+            | Code::FaceNotFrontal
+            | Code::PortraitNotFound
+            | Code::FaceMismatch => Stage::Face,
+            Code::LivenessFailed | Code::SpoofSuspected => Stage::Liveness,
+            Code::DuplicateDocument | Code::DuplicateFace => Stage::Duplicates,
+        }
+    }
+
     /// What the code leads to by default. A stage may raise a particular
     /// reason's kind (a data mismatch inside the document itself is for
     /// review, not for the applicant to fix), never lower it below this.
@@ -260,7 +339,9 @@ pub struct Reason {
     /// or the upload (`front`, `back`, `selfie`, `liveness`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For `DATA_MISMATCH`: what the applicant typed.
+    /// For `DATA_MISMATCH`: what the applicant typed. Absent when two parts
+    /// of the document disagree with each other (see
+    /// [`Reason::within_document`]); the words differ accordingly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typed: Option<String>,
     /// For `DATA_MISMATCH`: what the document says.
@@ -310,6 +391,13 @@ impl Reason {
         reason.document = Some(document.into());
         reason
     }
+
+    /// A `DATA_MISMATCH` between two parts of the document itself (a Chinese
+    /// card's number against its printed birth date): nothing the applicant
+    /// typed is involved, so it goes to a person, not back to the applicant.
+    pub fn within_document(field: impl Into<String>) -> Reason {
+        Reason::new(Code::DataMismatch).field(field).at_least(Kind::Review)
+    }
 }
 
 #[cfg(test)]
@@ -333,7 +421,30 @@ mod tests {
         assert_eq!(reason.kind, Kind::Review);
         assert_eq!(Reason::new(Code::DocBlurry).at_least(Kind::Review).kind, Kind::Review);
     }
+
+    #[test]
+    fn a_mismatch_inside_the_document_is_for_review_and_carries_no_typed_value() {
+        let reason = Reason::within_document("birth_date");
+        assert_eq!((reason.code, reason.kind), (Code::DataMismatch, Kind::Review));
+        assert_eq!(reason.typed, None);
+        assert_eq!(Reason::mismatch("last_name", "LI", "LEE").kind, Kind::Retry);
+    }
+
+    #[test]
+    fn every_stage_raises_some_code_and_codes_keep_their_stage_order() {
+        let stages: Vec<Stage> = Code::ALL.iter().map(|code| code.stage()).collect();
+        // ALL lists codes stage by stage, so the stages never go back.
+        assert!(stages.windows(2).all(|pair| pair[0] <= pair[1]), "{stages:?}");
+        let distinct: std::collections::BTreeSet<Stage> = stages.into_iter().collect();
+        assert_eq!(distinct.len(), 7);
+        assert_eq!(Code::SpoofSuspected.stage().as_str(), "liveness");
+        assert_eq!(Code::Underage.stage().as_str(), "basic_info");
+    }
 }
 
+mod markdown;
+pub mod vendors;
 mod words;
-pub use words::{explain, words, Bilingual, Explained, Lang, Words};
+pub use markdown::reasons_markdown;
+pub use vendors::{vendors, OnfidoLabel, Vendors, VeriffCode};
+pub use words::{document_inconsistency_words, explain, words, words_for, Bilingual, Explained, Lang, Words};
