@@ -1,17 +1,18 @@
 //! The background half of the service: workers that claim verification
-//! jobs with a lease and run the pipeline off the async threads, and the
-//! webhook delivery loop over the outbox.
-//!
-//! SKELETON — the contract the HTTP half calls; the background helper
-//! fills it in (names and shapes stay; it may add items).
+//! jobs with a lease and run the pipeline off the async threads
+//! ([`start_workers`]), and the webhook delivery loop over the outbox
+//! ([`start_delivery`], retried with [`backoff`]).
 
-use crate::metrics::Metrics;
+mod delivery;
+mod worker;
+
+pub use delivery::{backoff, start_delivery};
+pub use worker::{start_workers, MAX_CLAIMS};
+
 use openkyc_levels::Levels;
 use openkyc_pipeline::PipelineOptions;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 /// A failure injected on purpose, for the crash test
 /// (`OPENKYC_FAULT=exit_after_analyse`).
@@ -28,7 +29,9 @@ pub enum Fault {
 pub struct WorkerConfig {
     /// Concurrent workers in this process (each loads its own models).
     pub workers: usize,
-    /// How long a claimed job stays claimed without being finished.
+    /// How long a claimed job stays claimed without being finished; a
+    /// worker extends it every third of it while its analysis runs, so a
+    /// dead worker's job is re-claimed about one lease after it died.
     pub lease: Duration,
     /// How often an idle worker looks for jobs.
     pub poll: Duration,
