@@ -83,7 +83,7 @@ pub fn read_directory(dir: &Path, fps: u32, limits: &FrameLimits) -> Result<Fram
 
 /// The intake's limits for frames: the file size, the decoded side (as a square, so either
 /// orientation fits) and the kept frame's side; no detail patch is needed.
-fn intake_limits(limits: &FrameLimits) -> IntakeLimits {
+pub(crate) fn intake_limits(limits: &FrameLimits) -> IntakeLimits {
     let side = limits.max_decoded_side;
     IntakeLimits {
         max_bytes: usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX),

@@ -21,7 +21,10 @@
 //!   is decoded (pictures refer to earlier ones) except those no picture refers to that the
 //!   sampler will not keep; only kept pictures are converted to RGB.
 //!
-//! [`read_path`] takes either, by what the path is.
+//! - **Stills with their times** ([`read_stills`]): encoded images received one by one (a
+//!   browser's capture), each with its millisecond time; sampled and decoded like a folder's.
+//!
+//! [`read_path`] takes either a folder or a video, by what the path is.
 //!
 //! # Limits ([`FrameLimits`])
 //!
@@ -50,6 +53,7 @@ mod error;
 mod limits;
 mod picture;
 mod sampling;
+mod stills;
 mod video;
 
 use std::path::Path;
@@ -60,6 +64,7 @@ pub use directory::read_directory;
 pub use error::FramesError;
 pub use limits::{FrameLimits, MAX_SOURCE_FPS};
 pub use picture::DisplayTransform;
+pub use stills::read_stills;
 pub use video::read_video;
 
 /// A picture of the sequence.
@@ -104,7 +109,7 @@ pub struct SourceInfo {
 /// The kind of source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
-    /// A folder of images.
+    /// A folder of images, or stills uploaded with their times ([`read_stills`]).
     Directory,
     /// An MP4 (or MOV) file with H.264 video.
     Mp4H264,

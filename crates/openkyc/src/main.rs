@@ -32,6 +32,10 @@ enum Command {
     /// Faces: compare a document portrait with a selfie.
     #[command(subcommand)]
     Face(commands::face::FaceCommand),
+    /// One verification offline: the documents, selfie, liveness recording
+    /// and typed data of an application through the service's pipeline,
+    /// to a decision with reasons.
+    Check(commands::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Precheck(args) => commands::precheck::run(&args),
         Command::Read(args) => commands::read::run(&args),
         Command::Face(command) => commands::face::run(&command),
+        Command::Check(args) => commands::check::run(&args),
     };
     match result {
         Ok(outcome) => outcome.print(),

@@ -2,10 +2,6 @@
 //! decision with reasons: the stages shared by `openkyc serve` (its
 //! workers) and `openkyc check`.
 //!
-//! SKELETON — the contract the server codes against. The pipeline helper
-//! fills in the bodies; the public names and shapes below stay (they may
-//! gain fields and functions).
-//!
 //! Two phases, so that the database stays out of the CPU-heavy part:
 //! 1. [`Pipeline::analyse`] (blocking, models): intake, capture quality,
 //!    document reading, data comparison, validity, face, liveness; it yields
@@ -13,6 +9,38 @@
 //!    duplicate lookup needs.
 //! 2. [`Analysis::finish`] (pure): adds what the caller found about
 //!    duplicates (or `None`: the duplicates stage is `not_run`) and decides.
+//!
+//! # Stages
+//! Each records a [`StageResult`] (status, score, time, note); a stage the
+//! level does not run, or whose inputs or models are missing, is `not_run`
+//! with the reason in its note, never `passed`.
+//! 1. `intake`: every upload the level asks for decoded once (`openkyc-intake`
+//!    limits; the recording by `openkyc-frames`): `IMAGE_UNREADABLE` on the
+//!    upload, `STEP_MISSING` for a step not taken (the back only where the
+//!    document type has one).
+//! 2. `capture_quality`: `openkyc-precheck` per side (`DOC_BLURRY`, …); a side
+//!    the applicant must take again is not read (a misreading of a blurred
+//!    photo must not reach a reviewer as a suspect document).
+//! 3. `document`: `openkyc-read` per side, with the text reader when its
+//!    models are present (else MRZ documents only, said in the note); a zone
+//!    whose check digits fail is `MRZ_CHECK_FAILED` (review), no trusted
+//!    reading `DOC_UNREADABLE` (retry); disagreements inside the document are
+//!    for review.
+//! 4. `data_match`: the typed data on its own (module `validate`), then
+//!    against the document (`openkyc-names` for names, exact dates, numbers
+//!    without spaces and fillers, countries): `DATA_MISMATCH` with the field
+//!    and both values.
+//! 5. `validity`: expiry with the level's warning window, age.
+//! 6. `face`: the selfie's findings, the document's portrait, the
+//!    comparison (score: the distance).
+//! 7. `liveness`: the recording against the challenge, and its person
+//!    against the selfie's.
+//! 8. `duplicates` (in [`Analysis::finish`]).
+//!
+//! The decision (module `decide`, pure): any `reject` reason → rejected,
+//! else `review` → review, else `retry` → retry, else approved; a check the
+//! level runs that did not run turns an approval into a review. Reasons are
+//! listed strongest first, then in stage order.
 
 use chrono::NaiveDate;
 use openkyc_levels::{Level, Levels};
@@ -20,6 +48,24 @@ use openkyc_reasons::Explained;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Instant;
+
+mod decide;
+mod intake;
+mod report;
+mod stages;
+mod validate;
+
+pub use decide::decide;
+pub use report::STAGES;
+
+use openkyc_face::mesh::FaceMesh;
+use openkyc_facecheck::FaceModels;
+use openkyc_infer::{ModelSet, SessionOptions};
+use openkyc_levels::Check;
+use openkyc_precheck::PrecheckConfig;
+use openkyc_read::{PageReader, Reader};
+use report::{Record, StageOutput};
 
 /// The document type the applicant says they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,6 +80,15 @@ pub enum DocumentType {
 }
 
 impl DocumentType {
+    /// The type as written in JSON and in the document key (`id_card`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentType::Passport => "passport",
+            DocumentType::IdCard => "id_card",
+            DocumentType::CnResidentId => "cn_resident_id",
+        }
+    }
+
     /// Whether the type has a back side to photograph.
     pub fn has_back(self) -> bool {
         !matches!(self, DocumentType::Passport)
@@ -248,9 +303,34 @@ impl Report {
     }
 }
 
-/// The loaded models and font. Not `Sync`: each worker loads its own.
+/// The loaded models, font and configuration. `Send` but not `Sync` (the
+/// face models run through `&mut`): each worker loads its own.
 pub struct Pipeline {
-    _options: PipelineOptions,
+    reader: Reader,
+    faces: Option<FaceModels>,
+    mesh: Option<FaceMesh>,
+    precheck: PrecheckConfig,
+    document_key_secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("capabilities", &self.capabilities())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a loaded pipeline can check (models are optional; a check without
+/// its models is `not_run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// The general text reader (Chinese cards, ID-card fronts, VIZ checks).
+    pub text_reader: bool,
+    /// Face detection and descriptors (the face stage).
+    pub faces: bool,
+    /// FaceMesh as well (the liveness stage).
+    pub liveness: bool,
 }
 
 /// The result of [`Pipeline::analyse`], waiting for the duplicate lookups.
@@ -264,39 +344,245 @@ pub struct Analysis {
     /// The level's duplicate-face threshold.
     pub duplicate_face_max_distance: f32,
     level: String,
+    record: Record,
+    document: Option<DocumentSummary>,
+    analyse_ms: f64,
 }
 
 impl Pipeline {
-    /// Loads what the stages need.
+    /// Loads what the stages need: the OCR-B font (required), the precheck
+    /// configuration, and the models found (each optional: the text reader,
+    /// the face models, FaceMesh).
+    ///
+    /// # Errors
+    /// [`PipelineError::Setup`] when the font or the shipped precheck
+    /// configuration cannot be used.
     pub fn load(options: PipelineOptions) -> Result<Pipeline, PipelineError> {
-        Ok(Pipeline { _options: options })
+        let setup = |what: &str, message: String| PipelineError::Setup {
+            what: what.to_owned(),
+            message,
+        };
+        let font = std::fs::read(&options.ocrb_font).map_err(|e| {
+            setup(
+                "the OCR-B font (install fonts-ocr-b)",
+                format!("{}: {e}", options.ocrb_font.display()),
+            )
+        })?;
+        let mut reader = Reader::new(&font).map_err(|e| setup("the OCR-B font", e.to_string()))?;
+        let precheck = PrecheckConfig::shipped().map_err(|e| setup("config/precheck.toml", e.to_string()))?;
+        let models = match &options.models_dir {
+            Some(dir) => ModelSet::open(dir.clone()),
+            None => ModelSet::locate(),
+        };
+        let (mut faces, mut mesh) = (None, None);
+        match models {
+            Ok(models) => {
+                let session = SessionOptions::default();
+                match PageReader::load(&models, &session) {
+                    Ok(text) => reader = reader.with_text_reader(text),
+                    Err(error) => tracing::warn!(%error, "text models not loaded: reading MRZ documents only"),
+                }
+                match FaceModels::load(&models, &session) {
+                    Ok(loaded) => faces = Some(loaded),
+                    Err(error) => tracing::warn!(%error, "face models not loaded: the face stage will not run"),
+                }
+                match FaceMesh::load_with(&models, &session) {
+                    Ok(loaded) => mesh = Some(loaded),
+                    Err(error) => tracing::warn!(%error, "FaceMesh not loaded: the liveness stage will not run"),
+                }
+            }
+            Err(error) => tracing::warn!(%error, "no models directory (run make models): MRZ reading only"),
+        }
+        Ok(Pipeline {
+            reader,
+            faces,
+            mesh,
+            precheck,
+            document_key_secret: options.document_key_secret,
+        })
+    }
+
+    /// What this pipeline can check.
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            text_reader: self.reader.reads_text(),
+            faces: self.faces.is_some(),
+            liveness: self.faces.is_some() && self.mesh.is_some(),
+        }
     }
 
     /// Runs every stage but duplicates. Blocking (models): call it from a
-    /// blocking thread, never from an async handler.
+    /// blocking thread, never from an async handler. `today` is the date
+    /// expiry and age are judged against (the caller reads the clock).
     pub fn analyse(&mut self, levels: &Levels, level: &Level, input: &Input, today: NaiveDate) -> Analysis {
-        let _ = (levels, input, today);
+        let started = Instant::now();
+        let mut record = Record::default();
+        let data = input.data.as_ref();
+        let typed_type = data.and_then(|d| d.document_type);
+
+        let decoded = record.run("intake", false, || intake::run(level, input, typed_type));
+
+        let retake = record.run("capture_quality", level.runs(Check::CaptureQuality), || {
+            if !level.runs(Check::CaptureQuality) {
+                return (not_asked(level), stages::quality::Retake::default());
+            }
+            let front = decoded.front.as_ref().and(input.front.as_deref());
+            let back = decoded.back.as_ref().and(input.back.as_deref());
+            stages::quality::run(&self.precheck, front, back)
+        });
+
+        let reader = &self.reader;
+        let document = record.run("document", level.runs(Check::Document), || {
+            if !level.runs(Check::Document) {
+                return (not_asked(level), None);
+            }
+            let photos = stages::document::Photos {
+                front: decoded.front.as_ref(),
+                back: decoded.back.as_ref(),
+                retake,
+                typed: typed_type,
+            };
+            stages::document::run(reader, &photos, today)
+        });
+
+        let document_birth = document.as_ref().is_some_and(|d| d.field("birth_date").is_some());
+        record.run("data_match", level.runs(Check::DataMatch), || {
+            let output = match data {
+                _ if !level.runs(Check::DataMatch) => not_asked(level),
+                None => StageOutput::not_run("no basic information"),
+                Some(data) => {
+                    let context = stages::data_match::Context {
+                        document: document.as_ref(),
+                        today,
+                        min_age: levels.min_age,
+                        typed_age_rule: !(level.runs(Check::Validity) && document_birth),
+                    };
+                    stages::data_match::run(data, &context)
+                }
+            };
+            (output, ())
+        });
+
+        record.run("validity", level.runs(Check::Validity), || {
+            let output = if level.runs(Check::Validity) {
+                let rules = stages::validity::Rules {
+                    today,
+                    expires_soon_days: level.thresholds.expires_soon_days,
+                    min_age: levels.min_age,
+                };
+                stages::validity::run(document.as_ref(), &rules)
+            } else {
+                not_asked(level)
+            };
+            (output, ())
+        });
+
+        let front_for_face = decoded.front.as_ref().filter(|_| !retake.front);
+        let faces = self.faces.as_mut();
+        let selfie_embedding = record.run("face", level.runs(Check::Face), || {
+            if !level.runs(Check::Face) {
+                return (not_asked(level), None);
+            }
+            let photos = stages::face::Photos {
+                selfie: decoded.selfie.as_ref(),
+                front: front_for_face,
+            };
+            stages::face::run(faces, &photos, &level.thresholds)
+        });
+
+        let (faces, mesh) = (self.faces.as_mut(), self.mesh.as_ref());
+        record.run("liveness", level.runs(Check::Liveness), || {
+            let output = if level.runs(Check::Liveness) {
+                let recording = stages::liveness::Recording {
+                    input: input.liveness.as_ref(),
+                    frames: decoded.frames.as_deref(),
+                    selfie: selfie_embedding.as_ref(),
+                };
+                stages::liveness::run(faces.zip(mesh), &recording)
+            } else {
+                not_asked(level)
+            };
+            (output, ())
+        });
+
+        let document_key = self.document_key(document.as_ref(), data);
         Analysis {
-            document_key: None,
-            face_template: None,
+            document_key,
+            face_template: selfie_embedding
+                .map(|embedding| openkyc_faceembed::duplicates::FaceTemplate::new(embedding).to_bytes()),
             duplicate_face_max_distance: level.thresholds.duplicate_face_max_distance,
             level: level.id.clone(),
+            record,
+            document: document.as_ref().map(stages::document::DocumentRead::summary),
+            analyse_ms: report::elapsed_ms(started),
         }
     }
+
+    /// The keyed document hash: from the document as read, else (at L1,
+    /// or when the document could not be read) from the typed data.
+    fn document_key(
+        &self,
+        document: Option<&stages::document::DocumentRead>,
+        data: Option<&ApplicantData>,
+    ) -> Option<String> {
+        let from_document = document.and_then(|d| {
+            Some((
+                d.field("issuing_country")?.to_owned(),
+                d.document_type()?,
+                d.field("document_number")?.to_owned(),
+            ))
+        });
+        let from_typed = || {
+            let data = data?;
+            let country = data
+                .issuing_country
+                .clone()
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| data.nationality.clone());
+            let number = validate::normalise_number(&data.document_number);
+            (!country.trim().is_empty() && !number.is_empty()).then_some((country, data.document_type?, number))
+        };
+        let (country, kind, number) = from_document.or_else(from_typed)?;
+        Some(openkyc_signing::document_key(
+            &self.document_key_secret,
+            &validate::canonical_country(&country),
+            kind.as_str(),
+            &validate::normalise_number(&number),
+        ))
+    }
+}
+
+/// A stage the level does not run.
+fn not_asked(level: &Level) -> StageOutput {
+    StageOutput::not_run(format!("not a check of level {}", level.id))
 }
 
 impl Analysis {
     /// Adds the duplicate findings (`None`: not looked up, the stage is
     /// `not_run`) and decides.
     pub fn finish(self, duplicates: Option<DuplicateFindings>) -> Report {
-        Report {
-            decision: Decision::Review,
-            level: self.level,
-            reasons: Vec::new(),
-            document: None,
-            stages: Vec::new(),
+        let started = Instant::now();
+        let mut record = self.record;
+        let output = report::duplicates_stage(duplicates.as_ref(), self.face_template.is_some());
+        record.push("duplicates", false, output, report::elapsed_ms(started));
+        report::build(
+            record,
+            self.level,
+            self.document,
             duplicates,
-            timings_ms: BTreeMap::new(),
-        }
+            self.analyse_ms + report::elapsed_ms(started),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pipeline_can_move_to_a_worker_thread() {
+        fn is_send<T: Send>() {}
+        is_send::<Pipeline>();
+        is_send::<Analysis>();
     }
 }

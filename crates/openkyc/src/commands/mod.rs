@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns its arguments into a JSON value
 //! and an exit status, leaving printing to [`Outcome::print`].
 
+pub mod check;
 pub mod cnid;
 pub mod face;
 mod liveness;
