@@ -144,3 +144,67 @@ fn a_clip_without_the_asked_turn_fails_liveness_under_the_shipped_l2() {
     assert!(liveness.contains(&Code::LivenessFailed), "{liveness:?}");
     assert_ne!(report.decision, Decision::Approved);
 }
+
+/// The frame of `frames` shown nearest `t_ms`.
+fn frame_at(frames: &openkyc_frames::FrameSequence, t_ms: u32) -> RgbImage {
+    frames
+        .frames
+        .iter()
+        .min_by_key(|frame| frame.t_ms.abs_diff(t_ms))
+        .unwrap()
+        .image
+        .clone()
+}
+
+#[test]
+fn one_person_through_the_whole_shipped_l2_is_approved() {
+    let (Some(dir), Some(mut models), Some(_), Some(_)) = (fixtures(), detector(), common::fonts(), pipeline()) else {
+        return;
+    };
+    let clip = dir.join("liveness/video/head_motion/liveportrait_d12_turns_glasses.mp4");
+    if !clip.is_file() || !pipeline().unwrap().lock().unwrap().capabilities().liveness {
+        eprintln!("SKIPPED: no liveness clip or no FaceMesh");
+        return;
+    }
+    // media.csv: the man turns toward the image's right at 1.5-2.0 s and
+    // toward its left at 3.0-3.5 s, and faces the camera from 4 to 6 s: his
+    // document portrait is taken at 4.4 s, his selfie at 5.8 s.
+    let frames = openkyc_frames::read_path(&clip, 8, &openkyc_frames::FrameLimits::default()).unwrap();
+    let portrait = frame_at(&frames, 4400);
+    let face = models.detector.detect(&portrait).unwrap();
+    let face = face.iter().max_by(|a, b| a.area().total_cmp(&b.area())).unwrap();
+    let mut page = openkyc_docgen::render_td3(&holder(), common::fonts().unwrap(), PAGE_PX_PER_MM, 7)
+        .unwrap()
+        .image;
+    openkyc_docgen::print_td3_portrait(&mut page, &portrait, face.bbox, PAGE_PX_PER_MM);
+    let challenge = Challenge::new(
+        [7; NONCE_BYTES],
+        parse_actions("turn_left,turn_right").unwrap(),
+        0,
+        i64::MAX,
+    )
+    .unwrap();
+    let input = Input {
+        data: Some(typed()),
+        front: Some(common::photographed(&page)),
+        selfie: Some(common::jpeg(&frame_at(&frames, 5800))),
+        liveness: Some(LivenessInput {
+            challenge,
+            clip: LivenessClip::Video(std::fs::read(&clip).unwrap()),
+            mirrored: false,
+        }),
+        ..Input::default()
+    };
+    let report = analyse("L2", &input);
+    assert_eq!(report.decision, Decision::Approved, "{report:#?}");
+    for name in [
+        "capture_quality",
+        "document",
+        "data_match",
+        "validity",
+        "face",
+        "liveness",
+    ] {
+        assert_eq!(stage(&report, name), StageStatus::Passed, "{name}: {report:#?}");
+    }
+}
