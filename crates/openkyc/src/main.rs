@@ -36,19 +36,26 @@ enum Command {
     /// and typed data of an application through the service's pipeline,
     /// to a decision with reasons.
     Check(commands::check::CheckArgs),
+    /// Run the verification service: the signed REST API, workers and webhooks.
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
     // Logs go to stderr (stdout carries the report); `RUST_LOG` sets the
-    // level, warnings by default.
+    // level: warnings by default, and the service's request log for `serve`.
+    let default_level = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Command::Mrz(args) => commands::mrz::run(&args),
         Command::Cnid(args) => commands::cnid::run(&args),
@@ -57,6 +64,7 @@ fn main() -> ExitCode {
         Command::Read(args) => commands::read::run(&args),
         Command::Face(command) => commands::face::run(&command),
         Command::Check(args) => commands::check::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     match result {
         Ok(outcome) => outcome.print(),

@@ -8,6 +8,23 @@ use crate::{hmac_matches, hmac_parts, SignatureError};
 /// Requests older or newer than this many seconds are refused.
 pub const MAX_SKEW_SECS: i64 = 300;
 
+/// Timestamps at or above this are milliseconds (in seconds it is the year
+/// 5138): a client that may send the same write twice within one second
+/// (the same path and body, say a submission after a reset) signs
+/// millisecond timestamps so the two signatures differ and the server's
+/// replay guard keeps both.
+pub const MILLISECONDS_FROM: i64 = 100_000_000_000;
+
+/// A request timestamp in seconds, whether it was sent in seconds or
+/// milliseconds.
+pub fn ts_seconds(ts: i64) -> i64 {
+    if ts >= MILLISECONDS_FROM {
+        ts / 1000
+    } else {
+        ts
+    }
+}
+
 /// The signature of a request.
 pub fn sign(secret: &[u8], ts: i64, method: &str, path_and_query: &str, body: &[u8]) -> String {
     let ts = ts.to_string();
@@ -29,7 +46,7 @@ pub fn verify(
     body: &[u8],
     signature_hex: &str,
 ) -> Result<(), SignatureError> {
-    if now.abs_diff(ts) > MAX_SKEW_SECS.unsigned_abs() {
+    if now.abs_diff(ts_seconds(ts)) > MAX_SKEW_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let given = hex::decode(signature_hex.trim()).map_err(|_| SignatureError::Malformed("signature is not hex"))?;
@@ -88,6 +105,23 @@ mod tests {
             ),
             Err(SignatureError::Mismatch)
         );
+    }
+
+    #[test]
+    fn millisecond_timestamps_are_signed_as_sent_and_windowed_in_seconds() {
+        let ms = 1_700_000_000_123;
+        let signature = sign(SECRET, ms, "POST", "/v1/a/submit", b"");
+        assert_ne!(signature, sign(SECRET, ms + 1, "POST", "/v1/a/submit", b""));
+        assert_eq!(
+            verify(SECRET, ms, 1_700_000_100, "POST", "/v1/a/submit", b"", &signature),
+            Ok(())
+        );
+        assert_eq!(
+            verify(SECRET, ms, 1_700_000_400, "POST", "/v1/a/submit", b"", &signature),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(ts_seconds(ms), 1_700_000_000);
+        assert_eq!(ts_seconds(1_700_000_000), 1_700_000_000);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod mrz;
 pub mod names;
 pub mod precheck;
 pub mod read;
+pub mod serve;
 
 use anyhow::Context;
 use chrono::NaiveDate;

@@ -1,0 +1,48 @@
+//! What every handler shares.
+
+use crate::config::ServeConfig;
+use crate::metrics::Metrics;
+use crate::secrets::Secrets;
+use openkyc_levels::Levels;
+use openkyc_liveness::ChallengeKey;
+use openkyc_precheck::PrecheckConfig;
+use openkyc_store::Store;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The handlers' shared state (behind an `Arc`).
+#[derive(Debug)]
+pub struct AppState {
+    /// The database and images.
+    pub store: Store,
+    /// The validated configuration.
+    pub config: Arc<ServeConfig>,
+    /// The server's secrets.
+    pub secrets: Arc<Secrets>,
+    /// The verification levels.
+    pub levels: Arc<Levels>,
+    /// The capture-quality thresholds, with the configured upload limits.
+    pub precheck: Arc<PrecheckConfig>,
+    /// The metrics.
+    pub metrics: Arc<Metrics>,
+    /// Signs liveness challenges.
+    pub challenge_key: ChallengeKey,
+    /// Set once the workers and webhook delivery are running (`/readyz`).
+    pub background_started: AtomicBool,
+    /// Image checks (decoding, the precheck) running at once: one per
+    /// core, so a burst of uploads queues instead of decoding dozens of
+    /// large photos in parallel and exhausting memory.
+    pub image_permits: tokio::sync::Semaphore,
+}
+
+impl AppState {
+    /// Whether the workers and delivery loop have started.
+    pub fn is_started(&self) -> bool {
+        self.background_started.load(Ordering::Acquire)
+    }
+
+    /// Marks the background half as running.
+    pub fn mark_started(&self) {
+        self.background_started.store(true, Ordering::Release);
+    }
+}
