@@ -440,5 +440,28 @@ async fn a_document_already_used_by_another_applicant_goes_to_review() {
 
     let events = server.store().events_for(&second).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.event_type == "applicant.on_hold").count(), 1);
+
+    // Decisions by outcome and stage timings reach /metrics.
+    let metrics = server
+        .send(server.client.get(format!("{}/metrics", server.base)).build().unwrap())
+        .await;
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics.text.contains(r#"decisions_total{decision="approved"} 2"#),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics.text.contains(r#"decisions_total{decision="review"} 1"#),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .contains(r#"stage_duration_seconds_count{stage="data_match",status="passed"}"#),
+        "{}",
+        metrics.text
+    );
     server.stop().await;
 }
