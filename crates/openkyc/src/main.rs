@@ -38,6 +38,9 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Run the verification service: the signed REST API, workers and webhooks.
     Serve(commands::serve::ServeArgs),
+    /// Operator API keys of a data directory: add, list, revoke (rotation).
+    #[command(subcommand)]
+    Key(commands::key::KeyCommand),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Face(command) => commands::face::run(&command),
         Command::Check(args) => commands::check::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Key(command) => commands::key::run(&command),
     };
     match result {
         Ok(outcome) => outcome.print(),

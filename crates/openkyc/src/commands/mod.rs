@@ -4,6 +4,7 @@
 pub mod check;
 pub mod cnid;
 pub mod face;
+pub mod key;
 mod liveness;
 pub mod mrz;
 pub mod names;
