@@ -1,14 +1,18 @@
 //! End-to-end time of one L2 application through the pipeline
-//! (`analyse` + `finish`): a drawn passport page with a real face as its
-//! portrait, a selfie of the same person, and an 8-frame liveness sequence
-//! from a fixture clip (each where `../shared/fixtures` and the models are
-//! present). Median over N runs, and each stage's median.
+//! (`analyse` + `finish`), the application of one real person that the
+//! shipped L2 approves: the man of the fixture clip
+//! `liveness/video/head_motion/liveportrait_d12_turns_glasses.mp4` (7.3 s,
+//! 512 × 512, H.264), his face at 4.4 s printed as the portrait of a drawn
+//! passport page photographed on a table, his face at 5.8 s as the selfie,
+//! and the whole clip as the liveness recording for the challenge
+//! `turn_left,turn_right`. Median over N runs, and each stage's median.
+//! Needs `../shared/fixtures` and the models.
 //!
 //! `cargo run --release -p openkyc-pipeline --example check_timing -- [N]`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use image::{imageops, Rgb, RgbImage};
-use openkyc_pipeline::{Input, LivenessClip, LivenessInput, Pipeline, PipelineOptions, TimedFrame};
+use openkyc_pipeline::{Input, LivenessClip, LivenessInput, Pipeline, PipelineOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -55,50 +59,33 @@ fn main() {
         personal_number: String::new(),
     };
     let mut page = openkyc_docgen::render_td3(&holder, &fonts, PX_PER_MM, 7).unwrap().image;
-    let faces = fixtures.join("faces");
-    let selfie = std::fs::read(faces.join("deepface_img2.jpg")).ok();
-    if let (Ok(bytes), Ok(set)) = (
-        std::fs::read(faces.join("deepface_img1.jpg")),
-        openkyc_infer::ModelSet::locate(),
-    ) {
-        let mut models = openkyc_facecheck::FaceModels::load(&set, &Default::default()).unwrap();
-        let limits = openkyc_intake::IntakeLimits {
-            working_max_side: 1600,
-            ..Default::default()
-        };
-        let photo = openkyc_intake::intake(&bytes, &limits).unwrap().working;
-        let detected = models.detector.detect(&photo).unwrap();
-        if let Some(face) = detected.iter().max_by(|a, b| a.area().total_cmp(&b.area())) {
-            openkyc_docgen::print_td3_portrait(&mut page, &photo, face.bbox, PX_PER_MM);
-        }
-    }
+    let clip = fixtures.join("liveness/video/head_motion/liveportrait_d12_turns_glasses.mp4");
+    let video = std::fs::read(&clip).expect("the fixture clip (../shared/fixtures)");
+    let sequence = openkyc_frames::read_video(&video, &openkyc_frames::FrameLimits::default()).unwrap();
+    let frame_at = |t_ms: u32| {
+        let frame = sequence.frames.iter().min_by_key(|f| f.t_ms.abs_diff(t_ms)).unwrap();
+        frame.image.clone()
+    };
+    let portrait = frame_at(4400);
+    let set = openkyc_infer::ModelSet::locate().unwrap();
+    let mut models = openkyc_facecheck::FaceModels::load(&set, &Default::default()).unwrap();
+    let detected = models.detector.detect(&portrait).unwrap();
+    let face = detected.iter().max_by(|a, b| a.area().total_cmp(&b.area())).unwrap();
+    openkyc_docgen::print_td3_portrait(&mut page, &portrait, face.bbox, PX_PER_MM);
     let margin = page.width() / 5;
     let mut table = RgbImage::from_pixel(page.width() + 2 * margin, page.height() + 2 * margin, Rgb([70, 62, 55]));
     imageops::overlay(&mut table, &page, i64::from(margin), i64::from(margin));
-
-    let clip = fixtures.join("liveness/video/blink/liveportrait_d0_short_blink.mp4");
-    let liveness = std::fs::read(&clip).ok().map(|bytes| {
-        let sequence = openkyc_frames::read_video(&bytes, &openkyc_frames::FrameLimits::default()).unwrap();
-        let frames = sequence
-            .frames
-            .iter()
-            .take(8)
-            .map(|f| TimedFrame {
-                t_ms: f.t_ms,
-                bytes: jpeg(&f.image),
-            })
-            .collect();
-        LivenessInput {
-            challenge: openkyc_liveness::Challenge::new(
-                [1; openkyc_liveness::NONCE_BYTES],
-                openkyc_liveness::parse_actions("blink,turn_left").unwrap(),
-                0,
-                i64::MAX,
-            )
-            .unwrap(),
-            clip: LivenessClip::Frames(frames),
-            mirrored: false,
-        }
+    let selfie = Some(jpeg(&frame_at(5800)));
+    let liveness = Some(LivenessInput {
+        challenge: openkyc_liveness::Challenge::new(
+            [1; openkyc_liveness::NONCE_BYTES],
+            openkyc_liveness::parse_actions("turn_left,turn_right").unwrap(),
+            0,
+            i64::MAX,
+        )
+        .unwrap(),
+        clip: LivenessClip::Video(video.clone()),
+        mirrored: false,
     });
     let data: openkyc_pipeline::ApplicantData = serde_json::from_str(
         r#"{"first_name":"Hans","last_name":"Müller","birth_date":"1980-05-17","nationality":"DEU",
