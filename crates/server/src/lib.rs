@@ -188,7 +188,7 @@ impl Running {
 pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     check_worker_files(&config)?;
     let data_dir = config.data_dir.clone();
-    std::fs::create_dir_all(&data_dir).map_err(io_error(format!("creating {}", data_dir.display())))?;
+    create_private_dir(&data_dir)?;
     let (secrets, _created) = secrets::load_or_create(&data_dir)?;
     let store = match &config.database_url {
         Some(url) => Store::open_url(url, &data_dir.join(openkyc_store::BLOB_DIR)).await?,
@@ -246,6 +246,23 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         server,
         background,
     })
+}
+
+/// Creates the data directory readable by its owner only (it holds
+/// personal data and the secrets); an existing one is left as the operator
+/// set it up.
+fn create_private_dir(dir: &Path) -> Result<(), ServeError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(io_error(format!("creating {}", dir.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(io_error(format!("restricting {}", dir.display())))?;
+    }
+    Ok(())
 }
 
 /// The files every worker's pipeline reads, checked before anything starts:
@@ -330,5 +347,24 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => {}
         () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod data_dir_tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_new_data_directory_is_private_and_an_existing_one_is_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let fresh = root.path().join("a/b");
+        super::create_private_dir(&fresh).unwrap();
+        assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o700);
+        std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o750)).unwrap();
+        super::create_private_dir(root.path()).unwrap();
+        assert_eq!(
+            std::fs::metadata(root.path()).unwrap().permissions().mode() & 0o777,
+            0o750
+        );
     }
 }
