@@ -263,3 +263,76 @@ fn a_report_serialises_as_the_api_documents_it() {
     }
     insta::assert_json_snapshot!(json);
 }
+
+/// A Chinese Resident Identity Card photographed on a table.
+fn cn_card_photo(page: &image::RgbImage) -> Vec<u8> {
+    photographed(page)
+}
+
+#[test]
+fn a_chinese_resident_identity_card_front_and_back_is_approved_and_a_wrong_character_named() {
+    let (Some(fonts), Some(pipeline)) = (common::fonts(), pipeline()) else {
+        return;
+    };
+    if !pipeline.lock().unwrap().capabilities().text_reader {
+        eprintln!("SKIPPED: the Chinese card needs the text reader (run make models)");
+        return;
+    }
+    // GB 11643's own example number, on the specimen card (valid long-term).
+    let person = &openkyc_docgen::cn_identities(1, 1, today())[0];
+    let front = cn_card_photo(&openkyc_docgen::render_cn_front(person, fonts, 16.0, 1).image);
+    let back = cn_card_photo(&openkyc_docgen::render_cn_back(person, fonts, 16.0, 1).image);
+    let typed = openkyc_pipeline::ApplicantData {
+        first_name: "Xiuying".into(),
+        last_name: "Wang".into(),
+        native_name: Some(person.name.clone()),
+        birth_date: person.birth_date.to_string(),
+        nationality: "CHN".into(),
+        document_type: Some(openkyc_pipeline::DocumentType::CnResidentId),
+        document_number: person.id_number.clone(),
+        issuing_country: None,
+    };
+    let input = Input {
+        data: Some(typed.clone()),
+        front: Some(front.clone()),
+        back: Some(back.clone()),
+        ..Input::default()
+    };
+    let Some((report, key)) = run("DOC", &input) else {
+        return;
+    };
+    assert_eq!(report.decision, Decision::Approved, "{report:#?}");
+    let document = report.document.as_ref().unwrap();
+    assert_eq!(document.kind, "cn_resident_id");
+    assert_eq!(document.fields.get("document_number"), Some(&person.id_number));
+    assert_eq!(document.fields.get("name_native"), Some(&person.name));
+    // The key from the card equals the key from the typed number: the same
+    // card is found at L1 and at L2.
+    let l1 = Input {
+        data: Some(typed.clone()),
+        ..Input::default()
+    };
+    let (_, typed_key) = run("L1", &l1).unwrap();
+    assert_eq!(key, typed_key);
+
+    // One character of the native name typed wrong: named, with both values.
+    let mut wrong = typed;
+    wrong.native_name = Some("王秀美".into());
+    let input = Input {
+        data: Some(wrong),
+        front: Some(front),
+        back: Some(back),
+        ..Input::default()
+    };
+    let (report, _) = run("DOC", &input).unwrap();
+    assert_eq!(report.decision, Decision::Retry, "{report:#?}");
+    let reason = report.reasons.iter().find(|r| r.code == Code::DataMismatch).unwrap();
+    assert_eq!(
+        (
+            reason.field.as_deref(),
+            reason.typed.as_deref(),
+            reason.document.as_deref()
+        ),
+        (Some("native_name"), Some("王秀美"), Some(person.name.as_str()))
+    );
+}
