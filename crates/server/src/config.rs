@@ -18,6 +18,7 @@ pub const KEYS: &[&str] = &[
     "database_url",
     "workers",
     "levels",
+    "review_hours",
     "models_dir",
     "ocrb_font",
     "webhook_url",
@@ -62,6 +63,9 @@ pub struct ServeConfig {
     pub workers: usize,
     /// A levels file; `None`: the shipped `config/levels.toml`.
     pub levels: Option<PathBuf>,
+    /// The review team's hours (time zone, days, hours, holidays, SLAs);
+    /// `None`: the shipped `config/review-hours.toml`.
+    pub review_hours: Option<PathBuf>,
     /// The models directory; `None`: where `make models` puts them.
     pub models_dir: Option<PathBuf>,
     /// The OCR-B font the document reader needs.
@@ -95,6 +99,7 @@ impl ServeConfig {
             database_url: None,
             workers: 1,
             levels: None,
+            review_hours: None,
             models_dir: None,
             ocrb_font: PathBuf::from(DEFAULT_OCRB_FONT),
             webhook_url: None,
@@ -315,6 +320,7 @@ fn build(settings: &BTreeMap<String, Setting>) -> Result<ServeConfig, ConfigErro
     }
     read_numbers(&read, &mut config)?;
     config.levels = read.text("levels")?.map(PathBuf::from);
+    config.review_hours = read.text("review_hours")?.map(PathBuf::from);
     config.models_dir = read.text("models_dir")?.map(PathBuf::from);
     if let Some(font) = read.text("ocrb_font")? {
         config.ocrb_font = PathBuf::from(font);

@@ -139,6 +139,17 @@ fn load_levels(config: &ServeConfig) -> Result<Levels, ServeError> {
     }
 }
 
+fn load_review_hours(config: &ServeConfig) -> Result<openkyc_reviewhours::ReviewHours, ServeError> {
+    match &config.review_hours {
+        None => openkyc_reviewhours::ReviewHours::shipped().map_err(|error| ServeError::Setup(error.to_string())),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(io_error(format!("reading {}", path.display())))?;
+            openkyc_reviewhours::ReviewHours::from_toml(&text)
+                .map_err(|error| ServeError::Setup(format!("review_hours {}: {error}", path.display())))
+        }
+    }
+}
+
 fn precheck_config(config: &ServeConfig) -> Result<openkyc_precheck::PrecheckConfig, ServeError> {
     let mut precheck =
         openkyc_precheck::PrecheckConfig::shipped().map_err(|error| ServeError::Setup(error.to_string()))?;
@@ -205,6 +216,7 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         config: Arc::new(config.clone()),
         secrets: Arc::new(secrets.clone()),
         levels: Arc::clone(&levels),
+        review_hours: Arc::new(load_review_hours(&config)?),
         metrics: Arc::clone(&metrics),
         challenge_key,
         background_started: AtomicBool::new(false),

@@ -3,7 +3,7 @@
 
 use crate::error::{ErrorObject, ErrorResponse, FieldError};
 use crate::routes::{applicants, system, uploads};
-use crate::views::{ApplicantView, LevelView, ReviewView, UploadView};
+use crate::views::{ApplicantView, EtaView, LevelView, ReviewView, UploadView};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -44,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         ApplicantView,
         LevelView,
         ReviewView,
+        EtaView,
         UploadView,
         applicants::CreateApplicant,
         applicants::ApplicantPage,

@@ -21,6 +21,8 @@ pub struct AppState {
     pub secrets: Arc<Secrets>,
     /// The verification levels.
     pub levels: Arc<Levels>,
+    /// The review team's hours: SLA deadlines and the applicant's ETA.
+    pub review_hours: Arc<openkyc_reviewhours::ReviewHours>,
     /// The capture-quality thresholds, with the configured upload limits.
     pub precheck: Arc<PrecheckConfig>,
     /// The metrics.

@@ -29,11 +29,31 @@ pub struct LevelView {
 }
 
 /// Where a manual review stands.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ReviewView {
-    /// When a person is expected to have decided (RFC 3339); `null` until
-    /// review scheduling is configured.
-    pub eta: Option<String>,
+    /// While on hold: when a person is expected to have decided, from the
+    /// queue ahead and the review hours (`null` otherwise).
+    pub eta: Option<EtaView>,
+    /// While on hold: the case's place in the review queue (1 = next).
+    pub queue_position: Option<u32>,
+    /// While on hold: the SLA deadline in business hours (RFC 3339).
+    pub sla_deadline: Option<String>,
+}
+
+/// An honest estimate of the review's end, for the applicant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EtaView {
+    /// RFC 3339, rounded up to a quarter hour.
+    pub at: String,
+    /// E.g. "Monday around 11:00 (your time)".
+    pub en: String,
+    /// E.g. "周一 11:00 左右（您当地时间）".
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    /// `throughput` (the queue over recent decisions) or `sla` (none measured yet).
+    pub basis: String,
+    /// The estimate is later than the SLA deadline (a long queue), and says so.
+    pub beyond_sla: bool,
 }
 
 /// One upload of the current attempt.
@@ -104,6 +124,8 @@ pub struct Details<'a> {
     pub uploads: &'a [Upload],
     /// Steps still missing.
     pub missing_steps: Vec<String>,
+    /// Where the review stands.
+    pub review: ReviewView,
 }
 
 /// The report as an applicant may see it: the JSON form of
@@ -158,7 +180,7 @@ pub fn applicant_view(applicant: &Applicant, levels: &Levels, details: Details<'
         decision: applicant.decision.map(|decision| decision.as_str().to_owned()),
         reasons,
         level,
-        review: ReviewView { eta: None },
+        review: details.review,
         missing_steps: details.missing_steps,
         info: applicant.basic_info.clone(),
         uploads: details

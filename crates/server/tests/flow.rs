@@ -437,6 +437,23 @@ async fn a_document_already_used_by_another_applicant_goes_to_review() {
         "the other applicant's id leaked: {}",
         own.text
     );
+    // An honest ETA from the review hours (the shipped team works Monday to
+    // Friday 09:00-17:00 UTC; a duplicate's SLA is 8 business hours).
+    let review = &own.json["review"];
+    assert_eq!(review["queue_position"], 1, "{review}");
+    assert!(review["eta"]["en"].as_str().unwrap().contains("around"), "{review}");
+    assert!(review["eta"]["zh-CN"].as_str().unwrap().contains("左右"), "{review}");
+    let eta = chrono::DateTime::parse_from_rfc3339(review["eta"]["at"].as_str().unwrap()).unwrap();
+    let deadline = chrono::DateTime::parse_from_rfc3339(review["sla_deadline"].as_str().unwrap()).unwrap();
+    assert!(
+        eta >= deadline && eta <= deadline + chrono::Duration::minutes(15),
+        "{review}"
+    );
+    assert!(deadline > chrono::Utc::now() + chrono::Duration::hours(8), "{review}");
+    // A second case waits behind it.
+    let third = server.create_applicant("third-account", "L1").await;
+    put_info(&server, &third, typed("C01X00T47")).await;
+    assert_eq!(submit_and_wait(&server, &third).await["review"]["queue_position"], 2);
 
     let events = server.store().events_for(&second).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.event_type == "applicant.on_hold").count(), 1);
@@ -452,7 +469,7 @@ async fn a_document_already_used_by_another_applicant_goes_to_review() {
         metrics.text
     );
     assert!(
-        metrics.text.contains(r#"decisions_total{decision="review"} 1"#),
+        metrics.text.contains(r#"decisions_total{decision="review"} 2"#),
         "{}",
         metrics.text
     );

@@ -434,6 +434,21 @@ impl Store {
         Ok(applicant)
     }
 
+    /// How many applicants on hold were submitted before this one: the
+    /// review queue ahead of it, oldest submission first (ties by id).
+    pub async fn review_queue_ahead(&self, id: &str) -> Result<u64, StoreError> {
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM applicants other, applicants me \
+             WHERE me.id = ? AND other.status = 'on_hold' AND other.id <> me.id \
+             AND (other.submitted_at < me.submitted_at \
+                  OR (other.submitted_at = me.submitted_at AND other.id < me.id))",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(ahead).unwrap_or(0))
+    }
+
     /// Every change of the granted level, oldest first.
     pub async fn level_history(&self, id: &str) -> Result<Vec<LevelChange>, StoreError> {
         let rows = sqlx::query(

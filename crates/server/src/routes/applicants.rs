@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorResponse};
 use crate::info;
 use crate::state::AppState;
-use crate::views::{applicant_view, rfc3339, ApplicantView, Details};
+use crate::views::{applicant_view, rfc3339, ApplicantView, Details, EtaView, ReviewView};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -68,12 +68,64 @@ async fn view(state: &AppState, applicant: &Applicant, caller: &Caller) -> Resul
     .chain(attempt_uploads.liveness_frames.iter())
     .cloned()
     .collect();
+    let review = review_view(state, applicant, report.as_ref()).await?;
     let details = Details {
         report: report.as_ref(),
         uploads: &uploads,
         missing_steps: missing,
+        review,
     };
     Ok(applicant_view(applicant, &state.levels, details, caller.is_operator()))
+}
+
+/// Where an applicant on hold stands: its place in the review queue, its
+/// SLA deadline (the strictest of its reasons') and the ETA in its own
+/// time zone. No throughput is measured until people decide cases (the
+/// review console), so the estimate rests on the SLA until then.
+async fn review_view(
+    state: &AppState,
+    applicant: &Applicant,
+    report: Option<&openkyc_store::StoredReport>,
+) -> Result<ReviewView, ApiError> {
+    let none = ReviewView::default();
+    let (ApplicantStatus::OnHold, Some(submitted_at)) = (applicant.status, applicant.submitted_at) else {
+        return Ok(none);
+    };
+    let Some(submitted_at) = chrono::DateTime::from_timestamp_millis(submitted_at) else {
+        return Ok(none);
+    };
+    let reasons: Vec<openkyc_reasons::Code> = report
+        .and_then(|stored| stored.report.get("reasons"))
+        .and_then(|reasons| reasons.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|reason| reason.get("code").and_then(|code| code.as_str()))
+        .filter_map(openkyc_reasons::Code::parse)
+        .collect();
+    let ahead = state.store.review_queue_ahead(&applicant.id).await?;
+    let position = u32::try_from(ahead.saturating_add(1)).unwrap_or(u32::MAX);
+    let hours = &state.review_hours;
+    let deadline = hours.sla_deadline(submitted_at, &reasons).map_err(ApiError::internal)?;
+    let applicant_tz = applicant.time_zone.as_deref().and_then(|zone| zone.parse().ok());
+    let now = chrono::Utc::now();
+    let eta = hours
+        .eta(now, position, None, deadline, applicant_tz)
+        .map_err(ApiError::internal)?;
+    Ok(ReviewView {
+        eta: Some(EtaView {
+            at: eta.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            en: eta.en,
+            zh_cn: eta.zh_cn,
+            basis: match eta.basis {
+                openkyc_reviewhours::EtaBasis::Throughput => "throughput",
+                openkyc_reviewhours::EtaBasis::Sla => "sla",
+            }
+            .to_owned(),
+            beyond_sla: eta.beyond_sla,
+        }),
+        queue_position: Some(position),
+        sla_deadline: Some(deadline.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    })
 }
 
 /// Creates an applicant.
