@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         system::readyz,
         system::metrics,
         system::openapi,
+        system::next_window,
     ),
     components(schemas(
         ErrorResponse,
@@ -60,6 +61,7 @@ use utoipa::{Modify, OpenApi};
         uploads::FramesResponse,
         uploads::ChallengeResponse,
         system::Health,
+        system::NextWindow,
     )),
     modifiers(&Security),
     tags(

@@ -529,6 +529,7 @@ async fn the_openapi_document_health_and_metrics_are_served() {
         "/v1/applicants/{id}/submit",
         "/v1/applicants/{id}/reset",
         "/v1/applicants/{id}/level",
+        "/v1/review-hours/next-window",
         "/v1/applicants/{id}/access-tokens",
         "/healthz",
         "/readyz",
@@ -536,6 +537,17 @@ async fn the_openapi_document_health_and_metrics_are_served() {
     ] {
         assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
     }
+
+    // The review team's next working window, for operators (signed) and
+    // applicants alike; never without credentials.
+    let window = server.op(Method::GET, "/v1/review-hours/next-window", None).await;
+    assert_eq!(window.status, 200, "{}", window.text);
+    assert_eq!(window.json["time_zone"], "UTC");
+    let start = chrono::DateTime::parse_from_rfc3339(window.json["start"].as_str().unwrap()).unwrap();
+    let end = chrono::DateTime::parse_from_rfc3339(window.json["end"].as_str().unwrap()).unwrap();
+    assert_eq!(end - start <= chrono::Duration::hours(8), true, "{}", window.text);
+    assert!(end > chrono::Utc::now(), "{}", window.text);
+    assert_eq!(server.send(get("/v1/review-hours/next-window")).await.status, 401);
 
     assert_eq!(server.send(get("/healthz")).await.status, 200);
     let ready = server.send(get("/readyz")).await;

@@ -35,6 +35,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/applicants/{id}/reset", post(applicants::reset))
         .route("/v1/applicants/{id}/level", put(applicants::set_level))
         .route("/v1/applicants/{id}/access-tokens", post(applicants::access_token))
+        .route("/v1/review-hours/next-window", get(system::next_window))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         // The authentication layer has bounded and buffered the body already.
         .layer(DefaultBodyLimit::disable());

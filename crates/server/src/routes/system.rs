@@ -73,3 +73,35 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<impl IntoResp
 pub async fn openapi() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }
+
+/// The review team's next working window.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextWindow {
+    /// When it opens (RFC 3339); now when the team is working.
+    pub start: String,
+    /// When it closes (RFC 3339).
+    pub end: String,
+    /// Whether the team is working now.
+    pub open_now: bool,
+    /// The team's IANA time zone.
+    pub time_zone: String,
+}
+
+/// When reviewers next work, so an operator's app can advise submitting
+/// then for the fastest review (reads no applicant data: operators and
+/// applicant tokens alike).
+#[utoipa::path(get, path = "/v1/review-hours/next-window", tag = "system",
+    security(("operator" = []), ("applicant" = [])),
+    responses((status = 200, body = NextWindow), (status = 401, body = crate::error::ErrorResponse)))]
+pub async fn next_window(State(state): State<Arc<AppState>>) -> Result<Json<NextWindow>, ApiError> {
+    let now = chrono::Utc::now();
+    let hours = &state.review_hours;
+    let window = hours.next_window(now).map_err(ApiError::internal)?;
+    let seconds = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Ok(Json(NextWindow {
+        start: seconds(window.start),
+        end: seconds(window.end),
+        open_now: hours.is_open(now),
+        time_zone: hours.time_zone().name().to_owned(),
+    }))
+}
