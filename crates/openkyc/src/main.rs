@@ -41,6 +41,9 @@ enum Command {
     /// Operator API keys of a data directory: add, list, revoke (rotation).
     #[command(subcommand)]
     Key(commands::key::KeyCommand),
+    /// Reviewer accounts of the review console: add, list, disable.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
         Command::Key(command) => commands::key::run(&command),
+        Command::User(command) => commands::user::run(&command),
     };
     match result {
         Ok(outcome) => outcome.print(),

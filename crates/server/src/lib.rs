@@ -21,6 +21,7 @@ pub mod error;
 pub mod info;
 pub mod metrics;
 pub mod openapi;
+pub mod reviewers;
 pub mod routes;
 pub mod secrets;
 pub mod state;

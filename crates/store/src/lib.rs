@@ -26,6 +26,7 @@ mod ids;
 pub mod jobs;
 pub mod keys;
 pub mod outbox;
+pub mod reviewers;
 pub mod uploads;
 
 pub use applicants::{Applicant, ApplicantFilter, ApplicantPage, ApplicantStatus, LevelChange, NewApplicant};
@@ -36,6 +37,7 @@ pub use jobs::{
 };
 pub use keys::ApiKeyInfo;
 pub use outbox::OutboxEvent;
+pub use reviewers::Reviewer;
 pub use uploads::{AttemptUploads, NewUpload, StoredChallenge, Upload, UploadKind};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -98,6 +100,9 @@ pub enum StoreError {
     /// done): nothing was written.
     #[error("the job's lease was lost")]
     LeaseLost,
+    /// A reviewer account with this e-mail exists.
+    #[error("a reviewer with this e-mail exists")]
+    DuplicateEmail,
     /// The attempt already has a report.
     #[error("the attempt already has a report")]
     ReportExists,
@@ -231,7 +236,11 @@ mod tests {
             .fetch_one(&again.pool)
             .await
             .unwrap();
-        assert_eq!(applied, 1);
+        // Each migration once, however often the store is opened.
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .count();
+        assert_eq!(applied, i64::try_from(files).unwrap());
         assert!(dir.path().join(DATABASE_FILE).is_file());
         assert!(dir.path().join(BLOB_DIR).is_dir());
     }

@@ -67,7 +67,8 @@ pub fn run(command: &KeyCommand) -> anyhow::Result<Outcome> {
     })
 }
 
-async fn open(data_dir: &Path) -> anyhow::Result<Store> {
+/// The data directory's database, which `openkyc serve` must have created.
+pub(super) async fn open(data_dir: &Path) -> anyhow::Result<Store> {
     anyhow::ensure!(
         data_dir.join("openkyc.db").is_file(),
         "{} holds no openkyc database: start `openkyc serve --data-dir {}` once first",

@@ -11,6 +11,7 @@ pub mod names;
 pub mod precheck;
 pub mod read;
 pub mod serve;
+pub mod user;
 
 use anyhow::Context;
 use chrono::NaiveDate;
