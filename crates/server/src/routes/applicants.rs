@@ -40,6 +40,18 @@ pub struct CreateApplicant {
     pub time_zone: Option<String>,
 }
 
+/// A level of the configuration, or a validation error listing the known ones.
+fn check_level(state: &AppState, level: &str) -> Result<(), ApiError> {
+    if state.levels.get(level).is_some() {
+        return Ok(());
+    }
+    let known: Vec<_> = state.levels.iter().map(|level| level.id.clone()).collect();
+    Err(ApiError::invalid(
+        "level",
+        format!("unknown level (known: {})", known.join(", ")),
+    ))
+}
+
 fn check_text(field: &str, value: &str, required: bool) -> Result<(), ApiError> {
     if required && value.trim().is_empty() {
         return Err(ApiError::invalid(field, "required"));
@@ -150,13 +162,7 @@ pub async fn create(
             check_text(field, value, false)?;
         }
     }
-    if state.levels.get(&request.level).is_none() {
-        let known: Vec<_> = state.levels.iter().map(|level| level.id.clone()).collect();
-        return Err(ApiError::invalid(
-            "level",
-            format!("unknown level (known: {})", known.join(", ")),
-        ));
-    }
+    check_level(state.as_ref(), &request.level)?;
     let applicant = state
         .store
         .create_applicant(&NewApplicant {
@@ -428,13 +434,7 @@ pub async fn set_level(
 ) -> Result<Json<ApplicantView>, ApiError> {
     caller.require_operator()?;
     let request: LevelRequest = json_body(&headers, &body)?;
-    if state.levels.get(&request.level).is_none() {
-        let known: Vec<_> = state.levels.iter().map(|level| level.id.clone()).collect();
-        return Err(ApiError::invalid(
-            "level",
-            format!("unknown level (known: {})", known.join(", ")),
-        ));
-    }
+    check_level(state.as_ref(), &request.level)?;
     let applicant = load_applicant(&state, &caller, &id).await?;
     let applicant = state.store.set_target_level(&applicant.id, &request.level).await?;
     Ok(Json(view(&state, &applicant, &caller).await?))
