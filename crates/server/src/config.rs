@@ -30,6 +30,10 @@ pub const KEYS: &[&str] = &[
     "max_frames",
     "lease_secs",
     "fault",
+    "console_four_eyes",
+    "console_claim_minutes",
+    "console_session_idle_minutes",
+    "console_cookie_secure",
 ];
 
 /// Variables of the `OPENKYC_` family that are not settings of the service
@@ -88,6 +92,34 @@ pub struct ServeConfig {
     pub lease: Duration,
     /// A failure injected on purpose (tests).
     pub fault: Option<Fault>,
+    /// The review console.
+    pub console: ConsoleSettings,
+}
+
+/// The review console's settings (`console_*` keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleSettings {
+    /// A `reviewer`'s rejection needs a second reviewer's agreement (four
+    /// eyes); without it, only a `senior` may reject. A senior always may.
+    pub four_eyes: bool,
+    /// How long a reviewer's claim on a case lasts before another may take it.
+    pub claim: Duration,
+    /// A console session ends after this long without a request.
+    pub session_idle: Duration,
+    /// Session cookies carry `Secure` (off only for plain-http tests and a
+    /// loopback demo).
+    pub cookie_secure: bool,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        ConsoleSettings {
+            four_eyes: true,
+            claim: Duration::from_secs(15 * 60),
+            session_idle: Duration::from_secs(30 * 60),
+            cookie_secure: true,
+        }
+    }
 }
 
 impl ServeConfig {
@@ -111,6 +143,7 @@ impl ServeConfig {
             max_frames: 64,
             lease: Duration::from_secs(120),
             fault: None,
+            console: ConsoleSettings::default(),
         }
     }
 }
@@ -286,6 +319,20 @@ impl Reader<'_> {
         }
     }
 
+    fn flag(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.settings.get(key).map(|setting| &setting.value) {
+            None => Ok(None),
+            Some(toml::Value::Boolean(value)) => Ok(Some(*value)),
+            Some(toml::Value::String(text)) => match text.trim() {
+                "" => Ok(None),
+                "true" | "1" | "yes" => Ok(Some(true)),
+                "false" | "0" | "no" => Ok(Some(false)),
+                _ => Err(self.invalid(key, "expected true or false")),
+            },
+            Some(_) => Err(self.invalid(key, "expected true or false")),
+        }
+    }
+
     fn number(&self, key: &str, range: std::ops::RangeInclusive<u64>) -> Result<Option<u64>, ConfigError> {
         let number = match self.settings.get(key).map(|setting| &setting.value) {
             None => return Ok(None),
@@ -337,6 +384,12 @@ fn build(settings: &BTreeMap<String, Setting>) -> Result<ServeConfig, ConfigErro
             return Err(read.invalid("webhook_secret", "expected a secret starting with whsec_"));
         }
     }
+    if let Some(four_eyes) = read.flag("console_four_eyes")? {
+        config.console.four_eyes = four_eyes;
+    }
+    if let Some(secure) = read.flag("console_cookie_secure")? {
+        config.console.cookie_secure = secure;
+    }
     config.fault = match read.text("fault")?.as_deref() {
         None | Some("none") => None,
         Some("exit_after_analyse") => Some(Fault::ExitAfterAnalyse),
@@ -368,6 +421,12 @@ fn read_numbers(read: &Reader<'_>, config: &mut ServeConfig) -> Result<(), Confi
     if let Some(secs) = read.number("lease_secs", 5..=3600)? {
         config.lease = Duration::from_secs(secs);
     }
+    if let Some(minutes) = read.number("console_claim_minutes", 1..=24 * 60)? {
+        config.console.claim = Duration::from_secs(minutes * 60);
+    }
+    if let Some(minutes) = read.number("console_session_idle_minutes", 1..=24 * 60)? {
+        config.console.session_idle = Duration::from_secs(minutes * 60);
+    }
     Ok(())
 }
 
@@ -383,6 +442,20 @@ mod tests {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         file
+    }
+
+    #[test]
+    fn console_settings_read_from_file_and_environment() {
+        let loaded = load(None, env(&[]), &Overrides::default()).unwrap();
+        assert_eq!(loaded.config.console, ConsoleSettings::default());
+        assert!(loaded.config.console.four_eyes && loaded.config.console.cookie_secure);
+        let file = write("console_four_eyes = false\nconsole_claim_minutes = 5\n");
+        let vars = env(&[("OPENKYC_CONSOLE_COOKIE_SECURE", "false")]);
+        let console = load(Some(file.path()), vars, &Overrides::default()).unwrap().config.console;
+        assert!(!console.four_eyes && !console.cookie_secure);
+        assert_eq!(console.claim, Duration::from_secs(300));
+        let error = load(None, env(&[("OPENKYC_CONSOLE_FOUR_EYES", "maybe")]), &Overrides::default()).unwrap_err();
+        assert!(error.to_string().contains("console_four_eyes"), "{error}");
     }
 
     #[test]
