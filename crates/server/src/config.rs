@@ -451,10 +451,18 @@ mod tests {
         assert!(loaded.config.console.four_eyes && loaded.config.console.cookie_secure);
         let file = write("console_four_eyes = false\nconsole_claim_minutes = 5\n");
         let vars = env(&[("OPENKYC_CONSOLE_COOKIE_SECURE", "false")]);
-        let console = load(Some(file.path()), vars, &Overrides::default()).unwrap().config.console;
+        let console = load(Some(file.path()), vars, &Overrides::default())
+            .unwrap()
+            .config
+            .console;
         assert!(!console.four_eyes && !console.cookie_secure);
         assert_eq!(console.claim, Duration::from_secs(300));
-        let error = load(None, env(&[("OPENKYC_CONSOLE_FOUR_EYES", "maybe")]), &Overrides::default()).unwrap_err();
+        let error = load(
+            None,
+            env(&[("OPENKYC_CONSOLE_FOUR_EYES", "maybe")]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("console_four_eyes"), "{error}");
     }
 

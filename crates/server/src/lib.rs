@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod background;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod info;
 pub mod metrics;
@@ -244,7 +245,8 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     let app = routes::router(Arc::clone(&state));
     let mut stop = watcher;
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
+        // The peer address feeds the console's sign-in throttle and audit log.
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stop.wait_for(|stopping| *stopping).await;
             })

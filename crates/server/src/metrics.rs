@@ -1,7 +1,9 @@
 //! Prometheus metrics (prometheus-client, OpenMetrics text at `/metrics`):
 //! requests by route and status, request latency, queue depth (read from
 //! the database at scrape time), decisions by outcome, stage timings, jobs
-//! reclaimed after an expired lease, webhook attempts.
+//! reclaimed after an expired lease, webhook attempts; the review queue
+//! (cases waiting, claimed, past their SLA deadline; read at scrape time)
+//! and people's review decisions.
 //!
 //! Labels hold route templates (`/v1/applicants/{id}`), never ids or other
 //! values taken from a request.
@@ -43,6 +45,10 @@ pub struct Metrics {
     stages: Histograms,
     reclaimed: Counter,
     webhooks: Family<Labels, Counter>,
+    review_waiting: Gauge,
+    review_claimed: Gauge,
+    review_breached: Gauge,
+    review_decisions: Family<Labels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -107,10 +113,37 @@ impl Metrics {
             "Webhook delivery attempts, by outcome",
             webhooks.clone(),
         );
+        let review_waiting = Gauge::default();
+        registry.register(
+            "review_cases_waiting",
+            "Cases waiting for a reviewer",
+            review_waiting.clone(),
+        );
+        let review_claimed = Gauge::default();
+        registry.register(
+            "review_cases_claimed",
+            "Waiting cases a reviewer holds a claim on",
+            review_claimed.clone(),
+        );
+        let review_breached = Gauge::default();
+        registry.register(
+            "review_sla_breached",
+            "Waiting cases past their SLA deadline (business hours)",
+            review_breached.clone(),
+        );
+        let review_decisions = Family::<Labels, Counter>::default();
+        registry.register(
+            "review_decisions",
+            "Decisions made by reviewers in the console, by outcome",
+            review_decisions.clone(),
+        );
         // Known outcomes start at zero, so a dashboard's rate() sees the
         // first event and the families are visible before anything happened.
         for decision in ["approved", "retry", "rejected", "review"] {
             let _ = decisions.get_or_create(&labels(&[("decision", decision)]));
+        }
+        for decision in ["approved", "retry", "rejected"] {
+            let _ = review_decisions.get_or_create(&labels(&[("decision", decision)]));
         }
         for outcome in ["ok", "failed"] {
             let _ = webhooks.get_or_create(&labels(&[("outcome", outcome)]));
@@ -126,7 +159,26 @@ impl Metrics {
             stages,
             reclaimed,
             webhooks,
+            review_waiting,
+            review_claimed,
+            review_breached,
+            review_decisions,
         }
+    }
+
+    /// The review queue as just read: cases waiting, claimed, and past
+    /// their SLA deadline.
+    pub fn set_review_queue(&self, waiting: u32, claimed: u32, breached: u32) {
+        self.review_waiting.set(i64::from(waiting));
+        self.review_claimed.set(i64::from(claimed));
+        self.review_breached.set(i64::from(breached));
+    }
+
+    /// A reviewer decided a case.
+    pub fn record_review_decision(&self, decision: &str) {
+        self.review_decisions
+            .get_or_create(&labels(&[("decision", decision)]))
+            .inc();
     }
 
     /// A request finished (`route`: the matched template, or `unmatched`).
@@ -195,6 +247,8 @@ mod tests {
         metrics.record_webhook_attempt(false);
         metrics.record_job_reclaimed();
         metrics.set_queue_depth(3, 1);
+        metrics.set_review_queue(5, 2, 1);
+        metrics.record_review_decision("retry");
         let text = metrics.encode().unwrap();
         for family in [
             "openkyc_http_requests_total{route=\"/v1/applicants/{id}\",method=\"GET\",status=\"200\"} 1",
@@ -208,6 +262,11 @@ mod tests {
             "openkyc_webhooks_undelivered 0",
             "openkyc_decisions_total{decision=\"review\"} 0",
             "openkyc_webhook_attempts_total{outcome=\"ok\"} 0",
+            "openkyc_review_cases_waiting 5",
+            "openkyc_review_cases_claimed 2",
+            "openkyc_review_sla_breached 1",
+            "openkyc_review_decisions_total{decision=\"retry\"} 1",
+            "openkyc_review_decisions_total{decision=\"rejected\"} 0",
         ] {
             assert!(text.contains(family), "{family} missing in\n{text}");
         }

@@ -3,7 +3,7 @@
 //! view (`Report::for_applicant`: no other applicant, no technical detail).
 
 use openkyc_levels::Levels;
-use openkyc_store::{Applicant, StoredReport, Upload};
+use openkyc_store::{Applicant, StoredReport, StoredReviewDecision, Upload};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -38,6 +38,11 @@ pub struct ReviewView {
     pub queue_position: Option<u32>,
     /// While on hold: the SLA deadline in business hours (RFC 3339).
     pub sla_deadline: Option<String>,
+    /// A person (a reviewer in the console) made the latest decision; its
+    /// reasons are then the reviewer's.
+    pub decided_by_person: bool,
+    /// The reviewer's message to the applicant, if they wrote one.
+    pub message: Option<String>,
 }
 
 /// An honest estimate of the review's end, for the applicant.
@@ -126,6 +131,28 @@ pub struct Details<'a> {
     pub missing_steps: Vec<String>,
     /// Where the review stands.
     pub review: ReviewView,
+    /// A reviewer's decision on the latest report, if a person decided it.
+    pub person_decision: Option<&'a StoredReviewDecision>,
+}
+
+/// The reasons a reviewer gave, explained like the pipeline's (a
+/// rejection's reasons are final, whatever their usual kind).
+fn person_reasons(decision: &StoredReviewDecision) -> Vec<serde_json::Value> {
+    decision
+        .reasons
+        .iter()
+        .filter_map(|given| {
+            let code = openkyc_reasons::Code::parse(&given.code)?;
+            let mut reason = openkyc_reasons::Reason::new(code);
+            if let Some(field) = &given.field {
+                reason = reason.field(field.clone());
+            }
+            if decision.decision == openkyc_store::Decision::Rejected {
+                reason = reason.at_least(openkyc_reasons::Kind::Reject);
+            }
+            serde_json::to_value(openkyc_reasons::explain(&reason)).ok()
+        })
+        .collect()
 }
 
 /// The report as an applicant may see it: the JSON form of
@@ -155,12 +182,20 @@ pub fn applicant_view(applicant: &Applicant, levels: &Levels, details: Details<'
             applicant_report(&stored.report)
         }
     });
-    let reasons = report
-        .as_ref()
-        .and_then(|report| report.get("reasons"))
-        .and_then(|reasons| reasons.as_array())
-        .cloned()
-        .unwrap_or_default();
+    let reasons = match details.person_decision {
+        Some(decision) => person_reasons(decision),
+        None => report
+            .as_ref()
+            .and_then(|report| report.get("reasons"))
+            .and_then(|reasons| reasons.as_array())
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let mut review = details.review;
+    if let Some(decision) = details.person_decision {
+        review.decided_by_person = true;
+        review.message = decision.message.clone();
+    }
     let granted = applicant.granted_level.clone();
     let level = LevelView {
         name: granted
@@ -180,7 +215,7 @@ pub fn applicant_view(applicant: &Applicant, levels: &Levels, details: Details<'
         decision: applicant.decision.map(|decision| decision.as_str().to_owned()),
         reasons,
         level,
-        review: details.review,
+        review,
         missing_steps: details.missing_steps,
         info: applicant.basic_info.clone(),
         uploads: details

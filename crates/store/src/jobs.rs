@@ -195,6 +195,8 @@ pub struct ReviewDecision {
     pub reviewer: String,
     /// Their note, for the operator.
     pub note: Option<String>,
+    /// A message shown to the applicant (a retry's explanation).
+    pub message: Option<String>,
 }
 
 /// Jobs waiting and held.
@@ -271,20 +273,20 @@ fn set(data: &mut serde_json::Value, key: &str, value: serde_json::Value) {
 }
 
 /// What [`apply_decision`] needs to know.
-struct DecisionWrite<'a> {
-    applicant: &'a Applicant,
-    attempt: u32,
-    level: &'a str,
-    decision: Decision,
-    granted_level: Option<&'a str>,
-    reasons: &'a [EventReason],
-    cause: &'static str,
-    now: i64,
+pub(crate) struct DecisionWrite<'a> {
+    pub(crate) applicant: &'a Applicant,
+    pub(crate) attempt: u32,
+    pub(crate) level: &'a str,
+    pub(crate) decision: Decision,
+    pub(crate) granted_level: Option<&'a str>,
+    pub(crate) reasons: &'a [EventReason],
+    pub(crate) cause: &'static str,
+    pub(crate) now: i64,
 }
 
 /// The applicant's status, decision and level after a decision, the level
 /// history and the events; a retry opens the next attempt.
-async fn apply_decision(conn: &mut SqliteConnection, write: DecisionWrite<'_>) -> Result<(), StoreError> {
+pub(crate) async fn apply_decision(conn: &mut SqliteConnection, write: DecisionWrite<'_>) -> Result<(), StoreError> {
     let applicant = write.applicant;
     let previous = applicant.granted_level.clone();
     let granted = write.granted_level.map(str::to_owned).or(previous.clone());
@@ -330,6 +332,64 @@ async fn apply_decision(conn: &mut SqliteConnection, write: DecisionWrite<'_>) -
         open_next_attempt(conn, &applicant.id, write.attempt, write.now).await?;
     }
     Ok(())
+}
+
+/// A person's decision on an applicant `on_hold`, inside the caller's
+/// transaction: the `review_decisions` row (with its reasons and message),
+/// then what [`apply_decision`] writes; the case's claim is let go, since
+/// the case has left the queue. The applicant as it is now.
+pub(crate) async fn record_review(
+    conn: &mut SqliteConnection,
+    applicant_id: &str,
+    review: &ReviewDecision,
+    now: i64,
+) -> Result<Applicant, StoreError> {
+    if review.decision == Decision::Review {
+        return Err(StoreError::Invalid("a review must end in approved, retry or rejected"));
+    }
+    let held = sqlx::query("UPDATE applicants SET updated_at = ? WHERE id = ? AND status = 'on_hold'")
+        .bind(now)
+        .bind(applicant_id)
+        .execute(&mut *conn)
+        .await?;
+    let applicant = applicant_in(&mut *conn, applicant_id).await?;
+    if held.rows_affected() == 0 {
+        return Err(StoreError::InvalidState {
+            status: applicant.status,
+            action: "decide a review",
+        });
+    }
+    let reasons = serde_json::to_string(&review.reasons).map_err(|_| StoreError::Invalid("reasons"))?;
+    sqlx::query(
+        "INSERT INTO review_decisions (applicant_id, attempt, decision, reviewer, note, reasons, message, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(applicant_id)
+    .bind(i64::from(applicant.attempt))
+    .bind(review.decision.as_str())
+    .bind(&review.reviewer)
+    .bind(&review.note)
+    .bind(reasons)
+    .bind(&review.message)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM case_claims WHERE applicant_id = ?")
+        .bind(applicant_id)
+        .execute(&mut *conn)
+        .await?;
+    let write = DecisionWrite {
+        applicant: &applicant,
+        attempt: applicant.attempt,
+        level: &applicant.target_level,
+        decision: review.decision,
+        granted_level: review.granted_level.as_deref(),
+        reasons: &review.reasons,
+        cause: "review",
+        now,
+    };
+    apply_decision(&mut *conn, write).await?;
+    applicant_in(conn, applicant_id).await
 }
 
 impl Store {
@@ -546,47 +606,8 @@ impl Store {
     /// level and events as for a verification (`cause` `review` in the
     /// level history). The report of the attempt stays the pipeline's.
     pub async fn decide_review(&self, applicant_id: &str, review: &ReviewDecision) -> Result<Applicant, StoreError> {
-        if review.decision == Decision::Review {
-            return Err(StoreError::Invalid("a review must end in approved, retry or rejected"));
-        }
-        let now = self.now_ms();
         let mut tx = self.write_tx().await?;
-        let held = sqlx::query("UPDATE applicants SET updated_at = ? WHERE id = ? AND status = 'on_hold'")
-            .bind(now)
-            .bind(applicant_id)
-            .execute(&mut *tx)
-            .await?;
-        let applicant = applicant_in(&mut tx, applicant_id).await?;
-        if held.rows_affected() == 0 {
-            return Err(StoreError::InvalidState {
-                status: applicant.status,
-                action: "decide a review",
-            });
-        }
-        sqlx::query(
-            "INSERT INTO review_decisions (applicant_id, attempt, decision, reviewer, note, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(applicant_id)
-        .bind(i64::from(applicant.attempt))
-        .bind(review.decision.as_str())
-        .bind(&review.reviewer)
-        .bind(&review.note)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let write = DecisionWrite {
-            applicant: &applicant,
-            attempt: applicant.attempt,
-            level: &applicant.target_level,
-            decision: review.decision,
-            granted_level: review.granted_level.as_deref(),
-            reasons: &review.reasons,
-            cause: "review",
-            now,
-        };
-        apply_decision(&mut tx, write).await?;
-        let applicant = applicant_in(&mut tx, applicant_id).await?;
+        let applicant = record_review(&mut tx, applicant_id, review, self.now_ms()).await?;
         tx.commit().await?;
         Ok(applicant)
     }

@@ -14,22 +14,31 @@
 //!   exactly once), reports, document keys and face templates.
 //! - [`outbox`]: webhook events written in the same transaction as the state
 //!   change they announce.
+//! - [`reviewers`], [`sessions`]: review console accounts, login sessions
+//!   (by token hash) and login throttling.
+//! - [`review`]: the console's queue, case claims, people's decisions,
+//!   four-eyes rejection votes and reopening.
+//! - [`audit`]: the append-only audit log of the console.
 //!
 //! Queries are plain SQL written to run on PostgreSQL too (see `API.md` for
 //! the few SQLite-specific spots). Time comes from the store's [`Clock`]
 //! (the system clock, or a manual one in tests); ids are random.
 
 pub mod applicants;
+pub mod audit;
 pub mod blobs;
 mod clock;
 mod ids;
 pub mod jobs;
 pub mod keys;
 pub mod outbox;
+pub mod review;
 pub mod reviewers;
+pub mod sessions;
 pub mod uploads;
 
 pub use applicants::{Applicant, ApplicantFilter, ApplicantPage, ApplicantStatus, LevelChange, NewApplicant};
+pub use audit::{AuditEntry, NewAudit};
 pub use blobs::BlobRef;
 pub use clock::Clock;
 pub use jobs::{
@@ -37,7 +46,9 @@ pub use jobs::{
 };
 pub use keys::ApiKeyInfo;
 pub use outbox::OutboxEvent;
+pub use review::{CaseClaim, QueueCase, RejectionVote, StoredReviewDecision};
 pub use reviewers::Reviewer;
+pub use sessions::{ConsoleSession, LoginFailures, NewSession};
 pub use uploads::{AttemptUploads, NewUpload, StoredChallenge, Upload, UploadKind};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -100,6 +111,19 @@ pub enum StoreError {
     /// done): nothing was written.
     #[error("the job's lease was lost")]
     LeaseLost,
+    /// Another reviewer holds a live claim on the case. (The e-mail is for
+    /// the console's page, not the message: errors reach logs.)
+    #[error("the case is claimed by another reviewer")]
+    ClaimedByOther {
+        /// The holder's e-mail.
+        reviewer_email: String,
+        /// Unix ms when their claim lapses unless renewed.
+        expires_at: i64,
+    },
+    /// The action needs the caller's live claim on the case: nothing was
+    /// written.
+    #[error("claim the case first")]
+    ClaimRequired,
     /// A reviewer account with this e-mail exists.
     #[error("a reviewer with this e-mail exists")]
     DuplicateEmail,

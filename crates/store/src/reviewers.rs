@@ -21,7 +21,7 @@ pub struct Reviewer {
     pub disabled_at: Option<i64>,
 }
 
-fn reviewer_from(row: &sqlx::sqlite::SqliteRow) -> Result<Reviewer, StoreError> {
+pub(crate) fn reviewer_from(row: &sqlx::sqlite::SqliteRow) -> Result<Reviewer, StoreError> {
     Ok(Reviewer {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -81,14 +81,29 @@ impl Store {
         rows.iter().map(reviewer_from).collect()
     }
 
-    /// Disables an account; `false` when unknown or already disabled.
+    /// Disables an account, ends its console sessions and lets go of its
+    /// case claims (so its cases return to the queue at once), in one
+    /// transaction; `false` when unknown or already disabled.
     pub async fn disable_reviewer(&self, email: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE reviewers SET disabled_at = ? WHERE email = ? AND disabled_at IS NULL")
-            .bind(self.now_ms())
-            .bind(email.trim().to_lowercase())
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        let mut tx = self.write_tx().await?;
+        let disabled = sqlx::query_scalar::<_, String>(
+            "UPDATE reviewers SET disabled_at = ? WHERE email = ? AND disabled_at IS NULL RETURNING id",
+        )
+        .bind(self.now_ms())
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = disabled else {
+            return Ok(false);
+        };
+        for table in ["console_sessions", "case_claims"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE reviewer_id = ?"))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }
 

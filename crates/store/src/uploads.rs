@@ -338,6 +338,15 @@ impl Store {
         rows.iter().map(upload_from_row).collect()
     }
 
+    /// The upload with this id, if any (the console streams one image).
+    pub async fn upload(&self, upload_id: &str) -> Result<Option<Upload>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM uploads WHERE id = ?"))
+            .bind(upload_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(upload_from_row).transpose()
+    }
+
     /// Records an issued liveness challenge for the applicant's attempt.
     pub async fn save_challenge(
         &self,

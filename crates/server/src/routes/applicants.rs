@@ -81,19 +81,31 @@ async fn view(state: &AppState, applicant: &Applicant, caller: &Caller) -> Resul
     .cloned()
     .collect();
     let review = review_view(state, applicant, report.as_ref()).await?;
+    // A person's decision on the latest report replaces its reasons (a
+    // reopened case has a newer report, and no person's decision on it yet).
+    let person_decision = state
+        .store
+        .review_decisions_for(&applicant.id)
+        .await?
+        .pop()
+        .filter(|decision| report.as_ref().is_some_and(|report| decision.attempt >= report.attempt));
     let details = Details {
         report: report.as_ref(),
         uploads: &uploads,
         missing_steps: missing,
         review,
+        person_decision: person_decision.as_ref(),
     };
     Ok(applicant_view(applicant, &state.levels, details, caller.is_operator()))
 }
 
 /// Where an applicant on hold stands: its place in the review queue, its
 /// SLA deadline (the strictest of its reasons') and the ETA in its own
-/// time zone. No throughput is measured until people decide cases (the
-/// review console), so the estimate rests on the SLA until then.
+/// time zone. The pace is the reviewers' throughput over the last
+/// fortnight of business hours; with no decisions yet, the SLA.
+/// The window of reviewers' decisions that measures their pace.
+const THROUGHPUT_DAYS: i64 = 14;
+
 async fn review_view(
     state: &AppState,
     applicant: &Applicant,
@@ -119,9 +131,12 @@ async fn review_view(
     let hours = &state.review_hours;
     let deadline = hours.sla_deadline(submitted_at, &reasons).map_err(ApiError::internal)?;
     let applicant_tz = applicant.time_zone.as_deref().and_then(|zone| zone.parse().ok());
-    let now = chrono::Utc::now();
+    let now = chrono::DateTime::from_timestamp_millis(state.store.now_ms()).unwrap_or_else(chrono::Utc::now);
+    let since = now - chrono::TimeDelta::days(THROUGHPUT_DAYS);
+    let decided = state.store.review_decisions_since(since.timestamp_millis()).await?;
+    let throughput = hours.throughput(decided, since, now).map_err(ApiError::internal)?;
     let eta = hours
-        .eta(now, position, None, deadline, applicant_tz)
+        .eta(now, position, throughput, deadline, applicant_tz)
         .map_err(ApiError::internal)?;
     Ok(ReviewView {
         eta: Some(EtaView {
@@ -137,6 +152,7 @@ async fn review_view(
         }),
         queue_position: Some(position),
         sla_deadline: Some(deadline.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        ..ReviewView::default()
     })
 }
 

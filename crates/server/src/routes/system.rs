@@ -63,6 +63,17 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Result<impl IntoResp
     state
         .metrics
         .set_undelivered_webhooks(state.store.undelivered_events().await?);
+    let now = chrono::DateTime::from_timestamp_millis(state.store.now_ms()).unwrap_or_else(chrono::Utc::now);
+    let queue = crate::console::queue::arrange(
+        state.store.review_queue().await?,
+        &state.review_hours,
+        now,
+        &crate::console::queue::QueueFilter::default(),
+    )
+    .map_err(ApiError::internal)?;
+    state
+        .metrics
+        .set_review_queue(queue.counts.waiting, queue.counts.claimed, queue.counts.breached);
     let text = state.metrics.encode().map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text))
 }

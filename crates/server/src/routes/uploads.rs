@@ -181,7 +181,7 @@ fn editable(applicant: &Applicant) -> Result<(), ApiError> {
     }
 }
 
-fn intake_limits(state: &AppState) -> IntakeLimits {
+pub(crate) fn intake_limits(state: &AppState) -> IntakeLimits {
     IntakeLimits {
         max_bytes: state.config.max_upload_bytes,
         max_pixels: state.config.max_pixels,
@@ -191,7 +191,7 @@ fn intake_limits(state: &AppState) -> IntakeLimits {
 
 /// Runs blocking image work off the async threads, at most one per core
 /// at a time.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {

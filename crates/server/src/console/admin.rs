@@ -1,0 +1,322 @@
+//! Admin pages: reviewer accounts, operator API keys, and a read-only view
+//! of the levels, review hours, webhook endpoint and console settings
+//! (those live in files the operator deploys, so they are shown, not
+//! edited here). Every change is written to the audit log.
+
+use super::pages::{layout, when, Flash};
+use super::session::{FormFields, Signed};
+use super::ConsoleError;
+use crate::reviewers::{self, Role};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use openkyc_reasons::Code;
+use openkyc_store::StoreError;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+/// What a redirect back to an admin page says.
+#[derive(Debug, Default, Deserialize)]
+pub struct AdminQuery {
+    done: Option<String>,
+    error: Option<String>,
+}
+
+fn flash(query: &AdminQuery) -> Option<Flash> {
+    if let Some(done) = &query.done {
+        let text = match done.as_str() {
+            "created" => "Created.",
+            "disabled" => "Disabled: the account's sessions ended.",
+            "revoked" => "Revoked: requests signed with it are refused from now on.",
+            _ => return None,
+        };
+        return Some(Flash::Ok(text.into()));
+    }
+    let text = match query.error.as_deref()? {
+        "email" => "Give an e-mail address.",
+        "role" => "Choose reviewer, senior or admin.",
+        "password" => "A password has at least 12 characters.",
+        "taken" => "An account with that e-mail exists.",
+        "unknown" => "No such account or key (or it is already off).",
+        "self" => "You cannot disable your own account.",
+        "name" => "Give the key a name of at most 100 characters.",
+        _ => return None,
+    };
+    Some(Flash::Error(text.into()))
+}
+
+fn flash_markup(message: Option<&Flash>) -> Markup {
+    html! {
+        @match message {
+            Some(Flash::Ok(text)) => p.flash.ok role="status" { (text) },
+            Some(Flash::Error(text)) => p.flash.error role="alert" { (text) },
+            None => {},
+        }
+    }
+}
+
+fn checked_form(signed: &Signed, headers: &HeaderMap, body: &Bytes) -> Result<FormFields, ConsoleError> {
+    let form = FormFields::parse(headers, body)?;
+    signed.check_csrf(&form)?;
+    signed.require(Role::Admin)?;
+    Ok(form)
+}
+
+fn to(page: &str, outcome: Result<&str, &str>) -> Response {
+    let query = match outcome {
+        Ok(done) => format!("done={done}"),
+        Err(error) => format!("error={error}"),
+    };
+    Redirect::to(&format!("{page}?{query}")).into_response()
+}
+
+/// `GET /console/admin/users`.
+pub async fn users(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(query): Query<AdminQuery>,
+) -> Result<Markup, ConsoleError> {
+    signed.require(Role::Admin)?;
+    let accounts = state.store.list_reviewers().await?;
+    Ok(layout(
+        "Users",
+        Some(&signed),
+        html! {
+            h1 { "Reviewer accounts" }
+            (flash_markup(flash(&query).as_ref()))
+            table #users {
+                thead { tr { th { "E-mail" } th { "Role" } th { "Created" } th { "State" } th {} } }
+                tbody { @for account in &accounts {
+                    tr { td { (account.email) } td { (account.role) } td { (when(account.created_at)) }
+                        td { @if let Some(at) = account.disabled_at { "disabled " (when(at)) } @else { "active" } }
+                        td { @if account.disabled_at.is_none() && account.id != signed.reviewer.id {
+                            form.inline method="post" action={ "/console/admin/users/" (account.id) "/disable" } {
+                                input type="hidden" name="csrf" value=(signed.csrf);
+                                button type="submit" { "Disable" }
+                            }
+                        } } }
+                } }
+            }
+            h2 { "Add an account" }
+            form #add-user method="post" action="/console/admin/users" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label { "E-mail " input type="email" name="email" required; }
+                label { "Role " select name="role" {
+                    @for role in [Role::Reviewer, Role::Senior, Role::Admin] { option value=(role.as_str()) { (role.as_str()) } }
+                } }
+                label { "Password (12 characters or more) " input type="password" name="password" minlength="12" required autocomplete="new-password"; }
+                button type="submit" { "Add" }
+            }
+        },
+    ))
+}
+
+/// `POST /console/admin/users`.
+pub async fn create_user(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    let form = checked_form(&signed, &headers, &body)?;
+    const PAGE: &str = "/console/admin/users";
+    let Some(email) = form
+        .text("email")
+        .filter(|email| email.contains('@') && email.len() <= 254)
+    else {
+        return Ok(to(PAGE, Err("email")));
+    };
+    let Some(role) = form.get("role").and_then(Role::parse) else {
+        return Ok(to(PAGE, Err("role")));
+    };
+    let password = form.get("password").unwrap_or("").to_owned();
+    let hashed = tokio::task::spawn_blocking(move || reviewers::hash_password(&password))
+        .await
+        .map_err(ConsoleError::internal)?;
+    let Ok(hash) = hashed else {
+        return Ok(to(PAGE, Err("password")));
+    };
+    match state.store.create_reviewer(email, role.as_str(), &hash).await {
+        Ok(created) => {
+            let detail = json!({"account": created.email, "role": created.role});
+            state.store.audit(&signed.audit("create_user", None, detail)).await?;
+            Ok(to(PAGE, Ok("created")))
+        }
+        Err(StoreError::DuplicateEmail) => Ok(to(PAGE, Err("taken"))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /console/admin/users/{id}/disable`.
+pub async fn disable_user(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    checked_form(&signed, &headers, &body)?;
+    const PAGE: &str = "/console/admin/users";
+    if id == signed.reviewer.id {
+        return Ok(to(PAGE, Err("self")));
+    }
+    let accounts = state.store.list_reviewers().await?;
+    let Some(account) = accounts.iter().find(|account| account.id == id) else {
+        return Ok(to(PAGE, Err("unknown")));
+    };
+    if !state.store.disable_reviewer(&account.email).await? {
+        return Ok(to(PAGE, Err("unknown")));
+    }
+    let detail = json!({"account": account.email});
+    state.store.audit(&signed.audit("disable_user", None, detail)).await?;
+    Ok(to(PAGE, Ok("disabled")))
+}
+
+/// `GET /console/admin/keys`.
+pub async fn keys(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(query): Query<AdminQuery>,
+) -> Result<Markup, ConsoleError> {
+    signed.require(Role::Admin)?;
+    let keys = state.store.list_api_keys().await?;
+    Ok(keys_page(&signed, &keys, flash(&query), None))
+}
+
+fn keys_page(
+    signed: &Signed,
+    keys: &[openkyc_store::ApiKeyInfo],
+    message: Option<Flash>,
+    created: Option<(&str, &str)>,
+) -> Markup {
+    layout(
+        "API keys",
+        Some(signed),
+        html! {
+            h1 { "Operator API keys" }
+            (flash_markup(message.as_ref()))
+            @if let Some((key_id, secret)) = created {
+                section.flash.ok #new-key {
+                    p { "Key " code { (key_id) } " created. Its secret is shown this once; store it in the operator's secret manager:" }
+                    pre { (secret) }
+                }
+            }
+            table #keys {
+                thead { tr { th { "Key id" } th { "Name" } th { "Created" } th { "State" } th {} } }
+                tbody { @for key in keys {
+                    tr { td { code { (key.id) } } td { (key.name) } td { (when(key.created_at)) }
+                        td { @if let Some(at) = key.revoked_at { "revoked " (when(at)) } @else { "active" } }
+                        td { @if key.revoked_at.is_none() {
+                            form.inline method="post" action={ "/console/admin/keys/" (key.id) "/revoke" } {
+                                input type="hidden" name="csrf" value=(signed.csrf);
+                                button type="submit" { "Revoke" }
+                            }
+                        } } }
+                } }
+            }
+            h2 { "Add a key" }
+            p.hint { "Several keys may be active at once: add the new one, deploy it, then revoke the old one." }
+            form #add-key method="post" action="/console/admin/keys" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label { "Name " input type="text" name="name" maxlength="100" required; }
+                button type="submit" { "Add" }
+            }
+        },
+    )
+}
+
+/// `POST /console/admin/keys`: the secret is shown once, in this answer.
+pub async fn create_key(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    let form = checked_form(&signed, &headers, &body)?;
+    let Some(name) = form.text("name").filter(|name| name.chars().count() <= 100) else {
+        return Ok(to("/console/admin/keys", Err("name")));
+    };
+    let (key_id, secret) = state.store.create_api_key(name, &state.secrets.master_key).await?;
+    let detail = json!({"key_id": key_id, "name": name});
+    state.store.audit(&signed.audit("create_api_key", None, detail)).await?;
+    let keys = state.store.list_api_keys().await?;
+    Ok(keys_page(&signed, &keys, None, Some((&key_id, &secret))).into_response())
+}
+
+/// `POST /console/admin/keys/{id}/revoke`.
+pub async fn revoke_key(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    checked_form(&signed, &headers, &body)?;
+    if !state.store.revoke_api_key(&id).await? {
+        return Ok(to("/console/admin/keys", Err("unknown")));
+    }
+    state
+        .store
+        .audit(&signed.audit("revoke_api_key", None, json!({"key_id": id})))
+        .await?;
+    Ok(to("/console/admin/keys", Ok("revoked")))
+}
+
+/// `GET /console/admin/settings`: levels, review hours, webhook endpoint
+/// and the console's settings, read-only.
+pub async fn settings(State(state): State<Arc<AppState>>, signed: Signed) -> Result<Markup, ConsoleError> {
+    signed.require(Role::Admin)?;
+    let hours = &state.review_hours;
+    let console = &state.config.console;
+    let minutes = |duration: std::time::Duration| duration.as_secs() / 60;
+    let default_sla = hours.default_sla();
+    let special_slas: Vec<(Code, i64)> = Code::ALL
+        .into_iter()
+        .map(|code| (code, hours.sla_for(&[code])))
+        .filter(|(_, sla)| *sla != default_sla)
+        .map(|(code, sla)| (code, sla.num_minutes()))
+        .collect();
+    Ok(layout(
+        "Settings",
+        Some(&signed),
+        html! {
+            h1 { "Settings" }
+            p.hint { "Read from the files the service was started with; change them there and restart." }
+            h2 { "Levels" }
+            table #levels {
+                thead { tr { th { "Level" } th { "Includes" } th { "Steps" } th { "Checks" } th { "Thresholds" } th { "Entitlements" } } }
+                tbody { @for level in state.levels.iter() {
+                    tr { th { (level.id) br; small { (level.name) } }
+                        td { (level.includes.clone().unwrap_or_default()) }
+                        td { (serde_json::to_string(&level.steps).unwrap_or_default()) }
+                        td { (serde_json::to_string(&level.checks).unwrap_or_default()) }
+                        td { (format!("{:?}", level.thresholds)) }
+                        td { (format!("{:?}", level.entitlements)) } }
+                } }
+            }
+            h2 { "Review hours" }
+            dl #review-hours {
+                dt { "Time zone" } dd { (hours.time_zone().name()) }
+                dt { "Working days" } dd { (format!("{:?}", hours.working_days())) }
+                dt { "Hours" } dd { (hours.opens().format("%H:%M")) "–" (hours.closes().format("%H:%M")) }
+                dt { "Holidays" } dd { (hours.holidays().iter().map(|day| day.to_string()).collect::<Vec<_>>().join(", ")) }
+                dt { "SLA" } dd { (default_sla.num_minutes()) " business minutes"
+                    @for (code, sla) in &special_slas { "; " (code.as_str()) " " (sla) } }
+            }
+            h2 { "Webhooks" }
+            p #webhook { @if let Some(url) = &state.config.webhook_url { "Events are sent to " code { (url) } "." }
+                @else { "No endpoint is configured (webhook_url): events wait in the outbox." } }
+            h2 { "Console" }
+            dl #console-settings {
+                dt { "Four eyes on rejections" } dd { (if console.four_eyes { "on" } else { "off: only a senior rejects" }) }
+                dt { "Claim length" } dd { (minutes(console.claim)) " minutes" }
+                dt { "Session idle timeout" } dd { (minutes(console.session_idle)) " minutes" }
+                dt { "Secure cookies" } dd { (console.cookie_secure) }
+            }
+        },
+    ))
+}
