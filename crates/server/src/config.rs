@@ -40,6 +40,7 @@ pub const KEYS: &[&str] = &[
 /// but are read by the model scripts and the test suites: not warned about.
 const OTHER_KNOWN_VARS: &[&str] = &[
     "OPENKYC_REQUIRE_MODELS",
+    "OPENKYC_REQUIRE_BROWSER",
     "OPENKYC_WHEEL_CACHE",
     "OPENKYC_CONVERT_CACHE",
     "OPENKYC_MRZOCR_SWEEP",

@@ -262,13 +262,15 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id);
     let mut response = next.run(request).instrument(span).await;
     let error = response.extensions_mut().remove::<ApiError>();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    // A JSON error is already one; an HTML page is the console's own error
+    // page, for people, and stays.
+    let rendered = response.headers().get(header::CONTENT_TYPE).is_some_and(|value| {
+        let value = value.as_bytes();
+        value.starts_with(b"application/json") || value.starts_with(b"text/html")
+    });
     let error = match error {
         Some(error) => Some(error),
-        None if (response.status().is_client_error() || response.status().is_server_error()) && !is_json => {
+        None if (response.status().is_client_error() || response.status().is_server_error()) && !rendered => {
             Some(ApiError::for_status(response.status()))
         }
         None => None,

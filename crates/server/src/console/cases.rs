@@ -6,7 +6,7 @@
 //! which refuses unless the reviewer holds the claim, and writes the
 //! decision, its events and the audit row in one transaction.
 
-use super::pages::{self, CaseView, CheckRow, FieldRow, Flash, ReasonRow};
+use super::pages::{self, CaseView, CheckRow, FieldRow, Flash, Holder, ReasonRow};
 use super::queue::{self, AgeFilter, QueueFilter};
 use super::session::{FormFields, Signed};
 use super::ConsoleError;
@@ -175,8 +175,11 @@ async fn case_view(state: &AppState, applicant: Applicant, flash: Option<Flash>)
     Ok(CaseView {
         fields: field_rows(applicant.basic_info.as_ref(), report_json, &reasons),
         checks: check_rows(report_json, thresholds.as_ref()),
-        document_holders: document_holders(report_json),
-        face_holders: face_holders(report_json),
+        document_holders: describe_all(state, document_holders(report_json)).await?,
+        face_holders: {
+            let (ids, distances): (Vec<String>, Vec<Option<f64>>) = face_holders(report_json).into_iter().unzip();
+            describe_all(state, ids).await?.into_iter().zip(distances).collect()
+        },
         claim: state.store.case_claim(&id).await?,
         votes: state.store.rejection_votes(&id).await?,
         decisions: state.store.review_decisions_for(&id).await?,
@@ -188,6 +191,27 @@ async fn case_view(state: &AppState, applicant: Applicant, flash: Option<Flash>)
         applicant,
         flash,
     })
+}
+
+/// The other applicants a duplicate names, each with where it stands, so
+/// the reviewer sees both sides before opening the other case.
+async fn describe_all(state: &AppState, ids: Vec<String>) -> Result<Vec<Holder>, ConsoleError> {
+    let mut holders = Vec::with_capacity(ids.len());
+    for id in ids {
+        let summary = state.store.get_applicant(&id).await?.map(|other| {
+            let decision = other.decision.map_or("undecided", |decision| decision.as_str());
+            let level = other.granted_level.unwrap_or_else(|| "no level".into());
+            format!(
+                "user {} · {} · {} · holds {}",
+                other.external_user_id,
+                other.status.as_str(),
+                decision,
+                level
+            )
+        });
+        holders.push(Holder { id, summary });
+    }
+    Ok(holders)
 }
 
 fn review_deadline(
@@ -506,7 +530,12 @@ async fn commit(
         "message": decision.message,
         "granted_level": decision.granted_level,
     });
-    let audit = signed.audit("decide", Some(id), detail);
+    let action = match decision.decision {
+        Decision::Approved => "approve",
+        Decision::Retry => "ask_retry",
+        Decision::Rejected | Decision::Review => "reject",
+    };
+    let audit = signed.audit(action, Some(id), detail);
     match state
         .store
         .decide_claimed(id, &signed.reviewer.id, &decision, &audit)

@@ -238,6 +238,16 @@ pub struct ReasonRow {
     pub detail: Option<String>,
 }
 
+/// Another applicant a duplicate names, with where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// `app_…`.
+    pub id: String,
+    /// The operator's user id, status, decision and level; `None` when the
+    /// applicant is gone.
+    pub summary: Option<String>,
+}
+
 /// Everything the case page shows.
 #[derive(Debug, Clone)]
 pub struct CaseView {
@@ -254,9 +264,9 @@ pub struct CaseView {
     /// The automatic checks.
     pub checks: Vec<CheckRow>,
     /// Other applicants holding the same document.
-    pub document_holders: Vec<String>,
+    pub document_holders: Vec<Holder>,
     /// Other applicants with a close face, and the distance.
-    pub face_holders: Vec<(String, Option<f64>)>,
+    pub face_holders: Vec<(Holder, Option<f64>)>,
     /// The claim on the case.
     pub claim: Option<CaseClaim>,
     /// Rejection votes of the current attempt (four eyes).
@@ -376,13 +386,15 @@ fn duplicates(view: &CaseView) -> Markup {
                 @if !view.document_holders.is_empty() {
                     p { "The same document is held by:" }
                     ul { @for other in &view.document_holders {
-                        li { a.holder href={ "/console/cases/" (other) } { (other) } }
+                        li { a.holder href={ "/console/cases/" (other.id) } { (other.id) }
+                            @if let Some(summary) = &other.summary { " — " (summary) } }
                     } }
                 }
                 @if !view.face_holders.is_empty() {
                     p { "A close face is held by:" }
                     ul { @for (other, distance) in &view.face_holders {
-                        li { a.holder.face href={ "/console/cases/" (other) } { (other) }
+                        li { a.holder.face href={ "/console/cases/" (other.id) } { (other.id) }
+                            @if let Some(summary) = &other.summary { " — " (summary) }
                             @if let Some(distance) = distance { " (distance " (format!("{distance:.3}")) ")" } }
                     } }
                 }

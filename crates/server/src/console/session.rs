@@ -21,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use openkyc_store::{NewAudit, NewSession, Reviewer};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -346,8 +346,9 @@ async fn start_session(state: &AppState, reviewer: Reviewer, client: Client) -> 
     tracing::info!(reviewer = %signed.reviewer.id, "console sign-in");
     let session = set_cookie(state, SESSION_COOKIE, &token, None);
     let clear_login = set_cookie(state, LOGIN_CSRF_COOKIE, "", Some(0));
+    // Two cookies: `AppendHeaders`, since a plain header array replaces.
     Ok((
-        [(header::SET_COOKIE, session), (header::SET_COOKIE, clear_login)],
+        AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, clear_login)]),
         Redirect::to("/console"),
     )
         .into_response())

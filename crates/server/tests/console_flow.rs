@@ -1,0 +1,206 @@
+//! What a reviewer's decision in the console does beyond the page, against
+//! the real server, store and pipeline (no browser; the browser test drives
+//! the same forms through Chromium):
+//! - approving grants the level, fires `applicant.reviewed` and
+//!   `applicant.level_changed`, counts in `/metrics` and the audit log;
+//! - a decision without a note, or without the claim, changes nothing;
+//! - asking for a retry shows the applicant the reviewer's reasons (with
+//!   their words) and message instead of the automatic ones;
+//! - the applicant's ETA uses the reviewers' measured pace once they decide;
+//! - a senior reopens a decided case, and it is back in the queue;
+//! - the CSV export holds the case's log, formula cells defused.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api_common;
+mod console_common;
+
+use api_common::{document_photo, TestServer};
+use console_common::{applicant_view, create_account, seed_duplicates, ConsoleClient};
+use openkyc_store::Decision;
+use reqwest::Method;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() {
+    let server = TestServer::start_with(|config| config.console.cookie_secure = false).await;
+    let seeded = seed_duplicates(&server, "C01X00T47", 3, Some(&document_photo(1))).await;
+    let (approve_case, retry_case, waiting_case) = (&seeded.on_hold[0], &seeded.on_hold[1], &seeded.on_hold[2]);
+    let reviewer = create_account(&server, "reviewer@example.org", "reviewer").await;
+    let senior = create_account(&server, "senior@example.org", "senior").await;
+    let mut console = ConsoleClient::new(&server);
+    let csrf = console.login_as(&reviewer).await;
+
+    // Before anyone decided, the ETA rests on the SLA.
+    let before = applicant_view(&server, waiting_case).await.json;
+    assert_eq!(before["review"]["eta"]["basis"], "sla", "{before}");
+
+    // Without the claim, or without a note, nothing is decided.
+    let approve = format!("/console/cases/{approve_case}/approve");
+    let refused = console
+        .post_form(&approve, &[("csrf", &csrf), ("note", "looks fine")])
+        .await;
+    assert_eq!(
+        refused.location(),
+        format!("/console/cases/{approve_case}?error=claim_required#case-status")
+    );
+    let claim = format!("/console/cases/{approve_case}/claim");
+    assert_eq!(console.post_form(&claim, &[("csrf", &csrf)]).await.status, 303);
+    let no_note = console.post_form(&approve, &[("csrf", &csrf), ("note", "  ")]).await;
+    assert!(
+        no_note.location().contains("error=note_required"),
+        "{}",
+        no_note.location()
+    );
+    assert_eq!(applicant_view(&server, approve_case).await.json["status"], "on_hold");
+
+    // Approve: level granted, events, metrics, audit.
+    let approved = console
+        .post_form(
+            &approve,
+            &[
+                ("csrf", &csrf),
+                ("note", "Same person re-registering; owner confirmed by support."),
+            ],
+        )
+        .await;
+    assert!(approved.location().contains("done=approved"), "{}", approved.location());
+    let view = applicant_view(&server, approve_case).await.json;
+    assert_eq!(
+        (view["status"].as_str(), view["decision"].as_str()),
+        (Some("completed"), Some("approved"))
+    );
+    assert_eq!(view["level"]["granted"], "L1", "{view}");
+    let events: Vec<String> = server
+        .store()
+        .events_for(approve_case)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.event_type)
+        .collect();
+    assert!(
+        events.ends_with(&["applicant.reviewed".to_owned(), "applicant.level_changed".to_owned()]),
+        "{events:?}"
+    );
+    let decisions = server.store().review_decisions_for(approve_case).await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].decision, Decision::Approved);
+    let metrics = server.op(Method::GET, "/metrics", None).await.text;
+    assert!(
+        metrics.contains("openkyc_review_decisions_total{decision=\"approved\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("openkyc_review_cases_waiting 2"), "{metrics}");
+    let actions: Vec<String> = server
+        .store()
+        .audit_for(approve_case)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    assert!(
+        actions.contains(&"claim".to_owned()) && actions.contains(&"approve".to_owned()),
+        "{actions:?}"
+    );
+
+    // Retry: the applicant sees the reviewer's reasons and message.
+    let retry = format!("/console/cases/{retry_case}/retry");
+    console
+        .post_form(&format!("/console/cases/{retry_case}/claim"), &[("csrf", &csrf)])
+        .await;
+    let bad_reason = console
+        .post_form(
+            &retry,
+            &[("csrf", &csrf), ("note", "n"), ("reason", "DUPLICATE_DOCUMENT")],
+        )
+        .await;
+    assert!(
+        bad_reason.location().contains("error=bad_reason"),
+        "a review code is not a retry reason"
+    );
+    let message = "Please photograph the passport page again, without the plastic cover.";
+    let asked = console
+        .post_form(
+            &retry,
+            &[
+                ("csrf", &csrf),
+                ("note", "glare over the number"),
+                ("reason", "DOC_GLARE"),
+                ("message", message),
+            ],
+        )
+        .await;
+    assert!(asked.location().contains("done=retry"), "{}", asked.location());
+    let token = server.token(retry_case).await;
+    let own = server
+        .bearer(Method::GET, &format!("/v1/applicants/{retry_case}"), &token, None)
+        .await
+        .json;
+    assert_eq!(own["decision"], "retry", "{own}");
+    assert_eq!(own["reasons"].as_array().unwrap().len(), 1, "{own}");
+    assert_eq!(own["reasons"][0]["code"], "DOC_GLARE", "{own}");
+    assert!(
+        own["reasons"][0]["message"]["zh-CN"]
+            .as_str()
+            .is_some_and(|text| !text.is_empty()),
+        "{own}"
+    );
+    assert_eq!(own["review"]["message"], message, "{own}");
+    assert_eq!(own["review"]["decided_by_person"], true, "{own}");
+    assert!(
+        !own.to_string().contains("glare over the number"),
+        "the internal note stays internal: {own}"
+    );
+
+    // With decisions made, the waiting case's ETA uses the measured pace.
+    let after = applicant_view(&server, waiting_case).await.json;
+    assert_eq!(after["review"]["eta"]["basis"], "throughput", "{after}");
+
+    // A reviewer cannot reopen; a senior can, and the case waits again.
+    let reopen = format!("/console/cases/{approve_case}/reopen");
+    assert_eq!(
+        console
+            .post_form(&reopen, &[("csrf", &csrf), ("note", "x")])
+            .await
+            .status,
+        403
+    );
+    let mut senior_console = ConsoleClient::new(&server);
+    let senior_csrf = senior_console.login_as(&senior).await;
+    let reopened = senior_console
+        .post_form(
+            &reopen,
+            &[("csrf", &senior_csrf), ("note", "Support found the account was sold.")],
+        )
+        .await;
+    assert!(reopened.location().contains("done=reopened"), "{}", reopened.location());
+    let view = applicant_view(&server, approve_case).await.json;
+    assert_eq!(
+        (view["status"].as_str(), view["attempt"].as_u64()),
+        (Some("on_hold"), Some(2)),
+        "{view}"
+    );
+    let queue = senior_console.get("/console").await.text;
+    assert!(
+        queue.contains(&format!("data-applicant=\"{approve_case}\"")),
+        "reopened case in the queue"
+    );
+
+    // The case's log as CSV: every action, formula-looking cells defused.
+    let csv = senior_console
+        .get(&format!("/console/cases/{approve_case}/audit.csv"))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.header("content-type").starts_with("text/csv"),
+        "{}",
+        csv.header("content-type")
+    );
+    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
+    let actions: Vec<&str> = rows.iter().map(|row| &row[4]).collect();
+    for action in ["claim", "approve", "reopen"] {
+        assert!(actions.contains(&action), "{action} missing in {actions:?}");
+    }
+    server.stop().await;
+}
