@@ -55,7 +55,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::text("openkyc serve: stopped".into(), EXIT_VALID))
 }
 
-/// Tells where to go: the API, its OpenAPI document, the demo key.
+/// Tells where to go: the API, its OpenAPI document, the demo key, the
+/// review console and how to make its first account.
 fn announce(running: &openkyc_server::Running) -> std::io::Result<()> {
     let base = running.base_url();
     let mut out = std::io::stdout().lock();
@@ -66,5 +67,12 @@ fn announce(running: &openkyc_server::Running) -> std::io::Result<()> {
         Some(path) => writeln!(out, "  Demo operator key: {} (how to sign is inside)", path.display())?,
         None => writeln!(out, "  Operator keys: the demo key file was removed; use your own keys")?,
     }
+    let console = base.strip_suffix("/v1").unwrap_or(&base);
+    writeln!(out, "  Review console: {console}/console")?;
+    writeln!(
+        out,
+        "    accounts: openkyc user add EMAIL --role reviewer|senior|admin --data-dir {} (password on standard input)",
+        running.state.config.data_dir.display()
+    )?;
     out.flush()
 }

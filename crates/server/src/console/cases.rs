@@ -896,6 +896,39 @@ mod tests {
         assert_eq!(&parsed[0][8], "{\"note\":\"a, \\\"quoted\\\" note\"}");
     }
 
+    proptest::proptest! {
+        /// Whatever people type (notes, e-mails, user agents), the export
+        /// reads back as the same nine columns, and no cell a spreadsheet
+        /// would run as a formula.
+        #[test]
+        fn any_typed_text_stays_in_its_cell_and_never_starts_a_formula(
+            email in "\\PC{0,40}", agent in "\\PC{0,60}", note in "\\PC{0,80}",
+        ) {
+            let entry = openkyc_store::AuditEntry {
+                seq: 1,
+                at: 1_700_000_000_000,
+                actor_id: "rev_1".into(),
+                actor_email: email.clone(),
+                action: "decide".into(),
+                applicant_id: None,
+                detail: json!({"note": note}),
+                ip: None,
+                user_agent: Some(agent.clone()),
+            };
+            let text = audit_csv_text(&[entry]).unwrap();
+            let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+                .records()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            proptest::prop_assert_eq!(rows.len(), 1);
+            proptest::prop_assert_eq!(rows[0].len(), 9);
+            for cell in rows[0].iter() {
+                proptest::prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{:?}", cell);
+            }
+            proptest::prop_assert_eq!(rows[0][3].trim_start_matches('\''), email.trim_start_matches('\''));
+        }
+    }
+
     #[test]
     fn the_audit_range_defaults_to_thirty_days_and_refuses_bad_dates() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
