@@ -64,5 +64,13 @@ async fn reviewers_are_added_with_a_hashed_password_listed_and_disabled() {
     assert_eq!(code, 0);
     let store = openkyc_store::Store::open(dir.path()).await.unwrap();
     assert!(store.reviewer_login("ada@example.org").await.unwrap().is_none());
+    // Both changes are in the console's audit log, made on the command line.
+    let audit = store.audit_range(0, i64::MAX, 10).await.unwrap();
+    let actions: Vec<(&str, &str)> = audit
+        .iter()
+        .map(|entry| (entry.actor_id.as_str(), entry.action.as_str()))
+        .collect();
+    assert_eq!(actions, [("cli", "create_user"), ("cli", "disable_user")]);
+    assert_eq!(audit[1].detail["account"], "ada@example.org");
     store.close().await;
 }

@@ -4,9 +4,13 @@
 "use strict";
 
 (function () {
+  // Keys typed into a field, or Enter on a focused link or button, are
+  // theirs, not shortcuts.
   function typing(event) {
     const target = event.target;
-    return target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+    if (!target) return false;
+    if (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return true;
+    return event.key === "Enter" && ["A", "BUTTON"].includes(target.tagName);
   }
 
   function openDialog(id) {

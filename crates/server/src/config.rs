@@ -34,6 +34,7 @@ pub const KEYS: &[&str] = &[
     "console_claim_minutes",
     "console_session_idle_minutes",
     "console_cookie_secure",
+    "trusted_proxies",
 ];
 
 /// Variables of the `OPENKYC_` family that are not settings of the service
@@ -110,6 +111,11 @@ pub struct ConsoleSettings {
     /// Session cookies carry `Secure` (off only for plain-http tests and a
     /// loopback demo).
     pub cookie_secure: bool,
+    /// Addresses of the reverse proxies in front of the service: from them,
+    /// the client's address is read from `X-Forwarded-For` (for the audit
+    /// log and the sign-in throttle); from anyone else, the header is
+    /// ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ConsoleSettings {
@@ -119,6 +125,7 @@ impl Default for ConsoleSettings {
             claim: Duration::from_secs(15 * 60),
             session_idle: Duration::from_secs(30 * 60),
             cookie_secure: true,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -391,6 +398,15 @@ fn build(settings: &BTreeMap<String, Setting>) -> Result<ServeConfig, ConfigErro
     if let Some(secure) = read.flag("console_cookie_secure")? {
         config.console.cookie_secure = secure;
     }
+    if let Some(proxies) = read.text("trusted_proxies")? {
+        config.console.trusted_proxies = proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(|text| text.parse())
+            .collect::<Result<_, _>>()
+            .map_err(|_| read.invalid("trusted_proxies", "expected IP addresses separated by commas"))?;
+    }
     config.fault = match read.text("fault")?.as_deref() {
         None | Some("none") => None,
         Some("exit_after_analyse") => Some(Fault::ExitAfterAnalyse),
@@ -465,6 +481,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.to_string().contains("console_four_eyes"), "{error}");
+        let vars = env(&[("OPENKYC_TRUSTED_PROXIES", "10.0.0.1, ::1")]);
+        let proxies = load(None, vars, &Overrides::default())
+            .unwrap()
+            .config
+            .console
+            .trusted_proxies;
+        assert_eq!(proxies.len(), 2);
+        let vars = env(&[("OPENKYC_TRUSTED_PROXIES", "10.0.0.1, proxy")]);
+        let error = load(None, vars, &Overrides::default()).unwrap_err();
+        assert!(error.to_string().contains("trusted_proxies"), "{error}");
     }
 
     #[test]

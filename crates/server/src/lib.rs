@@ -223,6 +223,10 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         challenge_key,
         background_started: AtomicBool::new(false),
         image_permits: tokio::sync::Semaphore::new(std::thread::available_parallelism().map(usize::from).unwrap_or(2)),
+        password_permits: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map(usize::from).unwrap_or(2),
+        ),
+        upload_views: std::sync::Mutex::default(),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

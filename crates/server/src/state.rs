@@ -35,7 +35,20 @@ pub struct AppState {
     /// core, so a burst of uploads queues instead of decoding dozens of
     /// large photos in parallel and exhausting memory.
     pub image_permits: tokio::sync::Semaphore,
+    /// Password verifications running at once (Argon2id takes 19 MiB and
+    /// tens of milliseconds each): one per core. The sign-in throttle is
+    /// checked while holding a permit, so a burst of parallel guesses
+    /// cannot all pass the check before any failure is counted.
+    pub password_permits: tokio::sync::Semaphore,
+    /// When each reviewer last had each kind of image of each case audited
+    /// (`view_upload` rows are written at most once per
+    /// [`UPLOAD_VIEW_AUDIT_MS`] per reviewer, case and kind: a case page
+    /// loads dozens of liveness frames).
+    pub upload_views: std::sync::Mutex<std::collections::HashMap<(String, String, String), i64>>,
 }
+
+/// See [`AppState::upload_views`].
+pub const UPLOAD_VIEW_AUDIT_MS: i64 = 10 * 60 * 1000;
 
 impl AppState {
     /// Whether the workers and delivery loop have started.

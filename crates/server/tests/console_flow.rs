@@ -186,6 +186,63 @@ async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() 
         "reopened case in the queue"
     );
 
+    // The senior rejects the reopened approval: final, and the level goes.
+    senior_console
+        .post_form(
+            &format!("/console/cases/{approve_case}/claim"),
+            &[("csrf", &senior_csrf)],
+        )
+        .await;
+    let rejected = senior_console
+        .post_form(
+            &format!("/console/cases/{approve_case}/reject"),
+            &[
+                ("csrf", &senior_csrf),
+                ("note", "Account sold on."),
+                ("reason", "DUPLICATE_DOCUMENT"),
+            ],
+        )
+        .await;
+    assert!(rejected.location().contains("done=rejected"), "{}", rejected.location());
+    let view = applicant_view(&server, approve_case).await.json;
+    assert_eq!(
+        (view["decision"].as_str(), view["level"]["granted"].as_str()),
+        (Some("rejected"), None),
+        "{view}"
+    );
+
+    // Views are audited; the images of a case once per reviewer and kind
+    // in ten minutes, however often the page loads them.
+    assert_eq!(
+        senior_console
+            .get(&format!("/console/cases/{approve_case}"))
+            .await
+            .status,
+        200
+    );
+    let image = format!(
+        "/console/cases/{approve_case}/uploads/{}",
+        seeded.fronts[approve_case.as_str()]
+    );
+    for _ in 0..3 {
+        let answer = senior_console.get(&image).await;
+        assert_eq!(answer.status, 200);
+        assert!(
+            answer.header("content-type").starts_with("image/"),
+            "{}",
+            answer.header("content-type")
+        );
+    }
+    let image_views = server
+        .store()
+        .audit_for(approve_case)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.action == "view_upload")
+        .count();
+    assert_eq!(image_views, 1);
+
     // The case's log as CSV: every action, formula-looking cells defused.
     let csv = senior_console
         .get(&format!("/console/cases/{approve_case}/audit.csv"))
@@ -199,8 +256,115 @@ async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() 
     let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
     let actions: Vec<&str> = rows.iter().map(|row| &row[4]).collect();
-    for action in ["claim", "approve", "reopen"] {
+    for action in ["claim", "approve", "reopen", "reject", "view_case", "view_upload"] {
         assert!(actions.contains(&action), "{action} missing in {actions:?}");
     }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_reviewers_must_agree_on_a_rejection_and_both_are_recorded() {
+    let server = TestServer::start_with(|config| config.console.cookie_secure = false).await;
+    let seeded = seed_duplicates(&server, "C01X00T48", 1, None).await;
+    let case = &seeded.on_hold[0];
+    let mut voters = Vec::new();
+    for email in ["first@example.org", "second@example.org"] {
+        let account = create_account(&server, email, "reviewer").await;
+        let mut console = ConsoleClient::new(&server);
+        let csrf = console.login_as(&account).await;
+        voters.push((console, csrf));
+    }
+    let reject = format!("/console/cases/{case}/reject");
+    let claim = format!("/console/cases/{case}/claim");
+    let (first, first_csrf) = &mut voters[0];
+    first.post_form(&claim, &[("csrf", first_csrf.as_str())]).await;
+    let proposed = first
+        .post_form(
+            &reject,
+            &[
+                ("csrf", first_csrf.as_str()),
+                ("note", "farm account"),
+                ("reason", "DUPLICATE_DOCUMENT"),
+            ],
+        )
+        .await;
+    assert!(proposed.location().contains("done=proposed"), "{}", proposed.location());
+    // The same reviewer voting again is still one vote.
+    first.post_form(&claim, &[("csrf", first_csrf.as_str())]).await;
+    first
+        .post_form(
+            &reject,
+            &[
+                ("csrf", first_csrf.as_str()),
+                ("note", "again"),
+                ("reason", "DOC_EDITED"),
+            ],
+        )
+        .await;
+    assert_eq!(applicant_view(&server, case).await.json["status"], "on_hold");
+
+    let (second, second_csrf) = &mut voters[1];
+    second.post_form(&claim, &[("csrf", second_csrf.as_str())]).await;
+    let agreed = second
+        .post_form(
+            &reject,
+            &[
+                ("csrf", second_csrf.as_str()),
+                ("note", "agree"),
+                ("reason", "SPOOF_SUSPECTED"),
+            ],
+        )
+        .await;
+    assert!(agreed.location().contains("done=rejected"), "{}", agreed.location());
+    let decisions = server.store().review_decisions_for(case).await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].decision, Decision::Rejected);
+    assert!(
+        decisions[0].reviewer.contains("first@example.org") && decisions[0].reviewer.contains("second@example.org"),
+        "{}",
+        decisions[0].reviewer
+    );
+    let codes: Vec<&str> = decisions[0].reasons.iter().map(|reason| reason.code.as_str()).collect();
+    assert!(
+        codes.contains(&"SPOOF_SUSPECTED") && codes.contains(&"DOC_EDITED"),
+        "{codes:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_cannot_outrun_the_throttle() {
+    let server = TestServer::start_with(|config| config.console.cookie_secure = false).await;
+    create_account(&server, "target@example.org", "reviewer").await;
+    let mut attempts = Vec::new();
+    for _ in 0..12 {
+        let mut client = ConsoleClient::new(&server);
+        let form = client.get("/console/login").await;
+        let csrf = console_common::csrf_field(&form.text).unwrap();
+        attempts.push(tokio::spawn(async move {
+            client
+                .post_form(
+                    "/console/login",
+                    &[
+                        ("email", "target@example.org"),
+                        ("password", "wrong password guess"),
+                        ("csrf", &csrf),
+                    ],
+                )
+                .await
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    let verified = statuses.iter().filter(|status| **status == 401).count();
+    let throttled = statuses.iter().filter(|status| **status == 429).count();
+    // Each permit lets at most one guess slip between the count and the
+    // failure it records.
+    let permits = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+    assert!((5..5 + permits).contains(&verified), "{statuses:?}");
+    assert_eq!(verified + throttled, 12, "{statuses:?}");
     server.stop().await;
 }

@@ -112,8 +112,24 @@ impl Store {
     /// Up to `limit` entries written at or after `from_ms` and before
     /// `to_ms`, oldest first (the CSV export).
     pub async fn audit_range(&self, from_ms: i64, to_ms: i64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_in_order(from_ms, to_ms, limit, "ORDER BY at, seq").await
+    }
+
+    /// Up to `limit` entries of the range, newest first (the audit page).
+    pub async fn audit_latest(&self, from_ms: i64, to_ms: i64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_in_order(from_ms, to_ms, limit, "ORDER BY at DESC, seq DESC")
+            .await
+    }
+
+    async fn audit_in_order(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        limit: u32,
+        order: &'static str,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE at >= ? AND at < ? ORDER BY at, seq LIMIT ?"
+            "SELECT {COLUMNS} FROM audit_log WHERE at >= ? AND at < ? {order} LIMIT ?"
         ))
         .bind(from_ms)
         .bind(to_ms)

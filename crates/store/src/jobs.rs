@@ -195,6 +195,9 @@ pub struct ReviewDecision {
     pub reviewer: String,
     /// Their note, for the operator.
     pub note: Option<String>,
+    /// Take away every level the applicant holds (a person's final
+    /// rejection, e.g. of a reopened approval); `level_changed` fires.
+    pub revoke_level: bool,
     /// A message shown to the applicant (a retry's explanation).
     pub message: Option<String>,
 }
@@ -279,6 +282,8 @@ pub(crate) struct DecisionWrite<'a> {
     pub(crate) level: &'a str,
     pub(crate) decision: Decision,
     pub(crate) granted_level: Option<&'a str>,
+    /// Take away every level held (a person's final rejection).
+    pub(crate) revoke_level: bool,
     pub(crate) reasons: &'a [EventReason],
     pub(crate) cause: &'static str,
     pub(crate) now: i64,
@@ -289,7 +294,11 @@ pub(crate) struct DecisionWrite<'a> {
 pub(crate) async fn apply_decision(conn: &mut SqliteConnection, write: DecisionWrite<'_>) -> Result<(), StoreError> {
     let applicant = write.applicant;
     let previous = applicant.granted_level.clone();
-    let granted = write.granted_level.map(str::to_owned).or(previous.clone());
+    let granted = if write.revoke_level {
+        None
+    } else {
+        write.granted_level.map(str::to_owned).or(previous.clone())
+    };
     sqlx::query(
         "UPDATE applicants SET status = ?, decision = ?, granted_level = ?, decided_at = ?, updated_at = ? \
          WHERE id = ?",
@@ -384,6 +393,7 @@ pub(crate) async fn record_review(
         level: &applicant.target_level,
         decision: review.decision,
         granted_level: review.granted_level.as_deref(),
+        revoke_level: review.revoke_level,
         reasons: &review.reasons,
         cause: "review",
         now,
@@ -566,6 +576,7 @@ impl Store {
             level: &claimed.level,
             decision: completion.decision,
             granted_level: completion.granted_level.as_deref(),
+            revoke_level: false,
             reasons: &completion.reasons,
             cause: "verification",
             now,

@@ -210,7 +210,7 @@ async fn votes_in(conn: &mut SqliteConnection, applicant_id: &str) -> Result<Vec
     let rows = sqlx::query(
         "SELECT v.reviewer_id, r.email, v.reasons, v.note, v.created_at FROM rejection_votes v \
          JOIN applicants a ON a.id = v.applicant_id AND a.attempt = v.attempt \
-         JOIN reviewers r ON r.id = v.reviewer_id \
+         JOIN reviewers r ON r.id = v.reviewer_id AND r.disabled_at IS NULL \
          WHERE v.applicant_id = ? ORDER BY v.created_at, v.reviewer_id",
     )
     .bind(applicant_id)
@@ -469,6 +469,7 @@ impl Store {
             level: &applicant.target_level,
             decision: Decision::Review,
             granted_level: None,
+            revoke_level: false,
             reasons: &reasons,
             cause: "review",
             now,

@@ -59,6 +59,9 @@ pub struct LoginFailures {
     pub by_email: u32,
     /// From the address, whatever the e-mail.
     pub by_ip: u32,
+    /// For the e-mail from this address (since its last successful login):
+    /// throttling on the pair keeps a stranger from locking a reviewer out.
+    pub by_email_and_ip: u32,
 }
 
 /// E-mails are compared as accounts store them.
@@ -171,10 +174,15 @@ impl Store {
         let row = sqlx::query(
             "SELECT \
              (SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ? AND cleared_at IS NULL) AS by_email, \
-             (SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at >= ?) AS by_ip",
+             (SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at >= ?) AS by_ip, \
+             (SELECT COUNT(*) FROM login_failures \
+              WHERE email = ? AND ip = ? AND at >= ? AND cleared_at IS NULL) AS by_email_and_ip",
         )
         .bind(normalise_email(email))
         .bind(since_ms)
+        .bind(ip)
+        .bind(since_ms)
+        .bind(normalise_email(email))
         .bind(ip)
         .bind(since_ms)
         .fetch_one(&self.pool)
@@ -182,6 +190,7 @@ impl Store {
         Ok(LoginFailures {
             by_email: to_u32(row.try_get("by_email")?, "login_failures")?,
             by_ip: to_u32(row.try_get("by_ip")?, "login_failures")?,
+            by_email_and_ip: to_u32(row.try_get("by_email_and_ip")?, "login_failures")?,
         })
     }
 

@@ -144,6 +144,7 @@ fn decision(decision: Decision, codes: &[&str], message: Option<&str>) -> Review
         reviewer: "ada@example.org".to_owned(),
         note: Some("checked by hand".to_owned()),
         message: message.map(str::to_owned),
+        revoke_level: false,
     }
 }
 
@@ -266,13 +267,27 @@ async fn login_failures_are_counted_by_email_and_by_address_within_the_window() 
         .login_failures_since("ADA@example.org", "198.51.100.1", start)
         .await
         .unwrap();
-    assert_eq!(all, LoginFailures { by_email: 4, by_ip: 4 });
+    assert_eq!(
+        all,
+        LoginFailures {
+            by_email: 4,
+            by_ip: 4,
+            by_email_and_ip: 3
+        }
+    );
     // A window starting after the first burst sees only the latest failure.
     let recent = store
         .login_failures_since("ada@example.org", "198.51.100.1", start + 1)
         .await
         .unwrap();
-    assert_eq!(recent, LoginFailures { by_email: 1, by_ip: 0 });
+    assert_eq!(
+        recent,
+        LoginFailures {
+            by_email: 1,
+            by_ip: 0,
+            by_email_and_ip: 0
+        }
+    );
     let other = store
         .login_failures_since("carol@example.org", "203.0.113.9", start)
         .await
@@ -299,7 +314,7 @@ async fn a_successful_login_clears_its_emails_failures_but_not_its_addresss() {
         .login_failures_since("ada@example.org", "198.51.100.1", start)
         .await
         .unwrap();
-    assert_eq!(ada, LoginFailures { by_email: 0, by_ip: 4 });
+    assert_eq!((ada.by_email, ada.by_ip, ada.by_email_and_ip), (0, 4, 0));
     let bob = store
         .login_failures_since("bob@example.org", "198.51.100.1", start)
         .await
@@ -333,7 +348,7 @@ async fn failures_older_than_a_day_are_forgotten() {
         .login_failures_since("ada@example.org", "198.51.100.1", 0)
         .await
         .unwrap();
-    assert_eq!(counted, LoginFailures { by_email: 1, by_ip: 1 });
+    assert_eq!((counted.by_email, counted.by_ip, counted.by_email_and_ip), (1, 1, 1));
 }
 
 // ---------------------------------------------------------------- claims
@@ -795,6 +810,63 @@ async fn reopening_an_approved_case_puts_it_back_on_hold_with_its_report_and_upl
     assert_eq!(queue[0].reasons, ["DUPLICATE_DOCUMENT", "FACE_MISMATCH"]);
     assert_eq!(queue[0].attempt, reopened.attempt);
     store.claim_case(&case.id, &senior.id, CLAIM_MS).await.unwrap();
+
+    // The final rejection of the reopened approval takes the level away.
+    let mut reject = decision(Decision::Rejected, &["DUPLICATE_DOCUMENT"], None);
+    reject.revoke_level = true;
+    let rejected = store
+        .decide_claimed(&case.id, &senior.id, &reject, &entry(&senior, "case.reject"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (rejected.decision, rejected.granted_level),
+        (Some(Decision::Rejected), None)
+    );
+    let history = store.level_history(&case.id).await.unwrap();
+    assert_eq!(
+        (
+            history.len(),
+            history[1].from_level.as_deref(),
+            history[1].to_level.as_deref()
+        ),
+        (2, Some("L1"), None)
+    );
+    let types: Vec<String> = store
+        .events_for(&case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.event_type)
+        .collect();
+    assert!(
+        types.ends_with(&["applicant.reviewed".to_owned(), "applicant.level_changed".to_owned()]),
+        "{types:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_reviewers_vote_no_longer_counts() {
+    let (_dir, store, _) = store().await;
+    let case = on_hold(&store, "u1", "DEU", review_report(&["DUPLICATE_DOCUMENT"], None)).await;
+    let first = reviewer(&store, "first@example.org").await;
+    store.claim_case(&case.id, &first.id, CLAIM_MS).await.unwrap();
+    let reasons = [EventReason {
+        code: "DUPLICATE_DOCUMENT".into(),
+        field: None,
+    }];
+    let votes = store
+        .propose_rejection(
+            &case.id,
+            &first.id,
+            &reasons,
+            "sold account",
+            &entry(&first, "case.vote"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(votes.len(), 1);
+    assert!(store.disable_reviewer("first@example.org").await.unwrap());
+    assert!(store.rejection_votes(&case.id).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -897,6 +969,14 @@ async fn audit_entries_come_oldest_first_within_their_bounds() {
     assert_eq!(range(start + 1_000, start + 3_000, 10).await, [1, 2]);
     assert_eq!(range(start, start + 10_000, 2).await, [0, 1]);
     assert_eq!(range(start + 4_000, start + 10_000, 10).await, Vec::<i64>::new());
+    let newest: Vec<i64> = store
+        .audit_latest(start, start + 10_000, 2)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.detail["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(newest, [3, 2], "the page shows the newest first");
     let first = &store.audit_for("app_a").await.unwrap()[0];
     assert_eq!((first.at, first.ip.as_deref()), (start, Some("192.0.2.7")));
 }

@@ -537,6 +537,7 @@ async fn review_holds_the_applicant_until_a_person_decides() {
         reviewer: "compliance".to_owned(),
         note: Some("same person, new account".to_owned()),
         message: None,
+        revoke_level: false,
     };
     let decided = store.decide_review(&applicant.id, &review).await.unwrap();
     assert_eq!(decided.status, ApplicantStatus::Completed);

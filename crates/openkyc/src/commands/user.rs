@@ -96,6 +96,10 @@ async fn add(email: &str, role: &str, data_dir: &std::path::Path) -> anyhow::Res
     };
     let store = open(data_dir).await?;
     let created = store.create_reviewer(email, role.as_str(), &hash).await;
+    if let Ok(reviewer) = &created {
+        let detail = serde_json::json!({"account": reviewer.email, "role": reviewer.role});
+        store.audit(&from_command_line("create_user", detail)).await?;
+    }
     store.close().await;
     match created {
         Ok(reviewer) => Outcome::new(
@@ -106,6 +110,22 @@ async fn add(email: &str, role: &str, data_dir: &std::path::Path) -> anyhow::Res
             refused("email_taken", format!("a reviewer with {email} exists"))
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+/// An audit row for a change made on the command line: the console's log
+/// shows who changed accounts, whether there or here (the operating-system
+/// user, when known).
+fn from_command_line(action: &str, detail: serde_json::Value) -> openkyc_store::NewAudit {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    openkyc_store::NewAudit {
+        actor_id: "cli".into(),
+        actor_email: format!("command line ({user})"),
+        action: action.into(),
+        applicant_id: None,
+        detail,
+        ip: None,
+        user_agent: None,
     }
 }
 
@@ -129,6 +149,10 @@ async fn list(data_dir: &std::path::Path) -> anyhow::Result<Outcome> {
 async fn disable(email: &str, data_dir: &std::path::Path) -> anyhow::Result<Outcome> {
     let store = open(data_dir).await?;
     let disabled = store.disable_reviewer(email).await;
+    if let Ok(true) = disabled {
+        let detail = serde_json::json!({"account": email.trim().to_lowercase()});
+        store.audit(&from_command_line("disable_user", detail)).await?;
+    }
     store.close().await;
     let disabled = disabled?;
     let exit = if disabled { EXIT_VALID } else { EXIT_INVALID };

@@ -266,6 +266,14 @@ pub async fn revoke_key(
     Ok(to("/console/admin/keys", Ok("revoked")))
 }
 
+/// The scheme and host of a URL, without user info, path or query.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    format!("{scheme}://{host}")
+}
+
 /// `GET /console/admin/settings`: levels, review hours, webhook endpoint
 /// and the console's settings, read-only.
 pub async fn settings(State(state): State<Arc<AppState>>, signed: Signed) -> Result<Markup, ConsoleError> {
@@ -308,7 +316,7 @@ pub async fn settings(State(state): State<Arc<AppState>>, signed: Signed) -> Res
                     @for (code, sla) in &special_slas { "; " (code.as_str()) " " (sla) } }
             }
             h2 { "Webhooks" }
-            p #webhook { @if let Some(url) = &state.config.webhook_url { "Events are sent to " code { (url) } "." }
+            p #webhook { @if let Some(url) = &state.config.webhook_url { "Events are sent to " code { (origin_of(url)) } " (path not shown: it may hold a token)." }
                 @else { "No endpoint is configured (webhook_url): events wait in the outbox." } }
             h2 { "Console" }
             dl #console-settings {
@@ -319,4 +327,18 @@ pub async fn settings(State(state): State<Arc<AppState>>, signed: Signed) -> Res
             }
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webhook_url_is_shown_without_credentials_path_or_query() {
+        assert_eq!(
+            origin_of("https://user:secret@hooks.example.org:8443/kyc/abc?token=x"),
+            "https://hooks.example.org:8443"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+    }
 }

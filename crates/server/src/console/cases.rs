@@ -12,7 +12,7 @@ use super::session::{FormFields, Signed};
 use super::ConsoleError;
 use crate::reviewers::Role;
 use crate::routes::uploads::{blocking, intake_limits};
-use crate::state::AppState;
+use crate::state::{AppState, UPLOAD_VIEW_AUDIT_MS};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
@@ -365,10 +365,11 @@ fn face_holders(report: Option<&Value>) -> Vec<(String, Option<f64>)> {
 /// liveness recording) of the case, streamed through the server.
 pub async fn image(
     State(state): State<Arc<AppState>>,
-    _signed: Signed,
+    signed: Signed,
     Path((id, upload_id)): Path<(String, String)>,
 ) -> Result<Response, ConsoleError> {
     let (upload, bytes) = upload_bytes(&state, &id, &upload_id).await?;
+    audit_upload_view(&state, &signed, &upload, "image").await?;
     Ok((
         [
             (header::CONTENT_TYPE, upload.content_type),
@@ -377,6 +378,45 @@ pub async fn image(
         bytes,
     )
         .into_response())
+}
+
+/// Audits that the reviewer saw a case's images of one kind: at most once
+/// per reviewer, case and kind every [`UPLOAD_VIEW_AUDIT_MS`] (a case page
+/// loads every liveness frame; one row says they were seen).
+async fn audit_upload_view(
+    state: &AppState,
+    signed: &Signed,
+    upload: &openkyc_store::Upload,
+    shown_as: &str,
+) -> Result<(), ConsoleError> {
+    let now = state.store.now_ms();
+    let key = (
+        signed.reviewer.id.clone(),
+        upload.applicant_id.clone(),
+        format!("{}/{shown_as}", upload.kind.as_str()),
+    );
+    let due = {
+        let mut seen = state
+            .upload_views
+            .lock()
+            .map_err(|_| ConsoleError::internal("the upload-view memory is poisoned"))?;
+        seen.retain(|_, at| now.saturating_sub(*at) < UPLOAD_VIEW_AUDIT_MS);
+        match seen.get(&key) {
+            Some(_) => false,
+            None => {
+                seen.insert(key, now);
+                true
+            }
+        }
+    };
+    if due {
+        let detail = json!({"upload_id": upload.id, "kind": upload.kind.as_str(), "shown_as": shown_as});
+        state
+            .store
+            .audit(&signed.audit("view_upload", Some(&upload.applicant_id), detail))
+            .await?;
+    }
+    Ok(())
 }
 
 async fn upload_bytes(
@@ -406,10 +446,11 @@ const CROP_WIDTH: u32 = 1000;
 /// nothing is stored).
 pub async fn crop(
     State(state): State<Arc<AppState>>,
-    _signed: Signed,
+    signed: Signed,
     Path((id, upload_id)): Path<(String, String)>,
 ) -> Result<Response, ConsoleError> {
-    let (_, bytes) = upload_bytes(&state, &id, &upload_id).await?;
+    let (upload, bytes) = upload_bytes(&state, &id, &upload_id).await?;
+    audit_upload_view(&state, &signed, &upload, "crop").await?;
     let limits = intake_limits(&state);
     let jpeg = blocking(&state, move || rectified_jpeg(&bytes, &limits))
         .await
@@ -560,6 +601,7 @@ fn review_decision(signed: &Signed, decision: Decision, note: String) -> ReviewD
         reviewer: signed.reviewer.email.clone(),
         note: Some(note),
         message: None,
+        revoke_level: false,
     }
 }
 
@@ -639,6 +681,9 @@ pub async fn reject(
     };
     let mut decision = review_decision(&signed, Decision::Rejected, note.clone());
     decision.reasons = reasons.clone();
+    // A person's final rejection takes away any level held: e.g. the
+    // approval of a reopened case that turned out to be fraud.
+    decision.revoke_level = true;
     if signed.role >= Role::Senior {
         return commit(&state, &signed, id, decision, "rejected").await;
     }
@@ -661,6 +706,16 @@ pub async fn reject(
     voters.sort_unstable();
     voters.dedup();
     if voters.len() >= 2 {
+        // The decision names both pairs of eyes and carries every reason given.
+        let emails: Vec<&str> = votes.iter().map(|vote| vote.reviewer_email.as_str()).collect();
+        decision.reviewer = emails.join(" + ");
+        for vote in &votes {
+            for reason in &vote.reasons {
+                if !decision.reasons.iter().any(|held| held.code == reason.code) {
+                    decision.reasons.push(reason.clone());
+                }
+            }
+        }
         return commit(&state, &signed, id, decision, "rejected").await;
     }
     // The second pair of eyes must be able to claim the case.
@@ -726,7 +781,7 @@ pub async fn audit_page(
 ) -> Result<Markup, ConsoleError> {
     signed.require(Role::Senior)?;
     let (from_ms, to_ms, from, to) = audit_range(&query, now(&state).date_naive())?;
-    let entries = state.store.audit_range(from_ms, to_ms, AUDIT_PAGE_ROWS).await?;
+    let entries = state.store.audit_latest(from_ms, to_ms, AUDIT_PAGE_ROWS).await?;
     Ok(pages::audit_page(&signed, &entries, &from, &to))
 }
 
@@ -739,6 +794,12 @@ pub async fn audit_csv(
     signed.require(Role::Senior)?;
     let (from_ms, to_ms, from, to) = audit_range(&query, now(&state).date_naive())?;
     let entries = state.store.audit_range(from_ms, to_ms, AUDIT_CSV_ROWS).await?;
+    // An export cut short would look complete: refuse instead.
+    if entries.len() >= AUDIT_CSV_ROWS as usize {
+        return Err(ConsoleError::Invalid(format!(
+            "the range holds more than {AUDIT_CSV_ROWS} entries: export a shorter range"
+        )));
+    }
     let detail = json!({"from": from, "to": to, "rows": entries.len()});
     state.store.audit(&signed.audit("export_audit", None, detail)).await?;
     csv_response(&entries, &format!("openkyc-audit-{from}-{to}.csv"))

@@ -539,6 +539,8 @@ fn decision_forms(signed: &Signed, view: &CaseView) -> Markup {
                 dialog #reject-dialog {
                     form #reject-form method="post" action={ "/console/cases/" (id) "/reject" } {
                         h3 { (reject_words) }
+                        p.hint { "A final rejection also takes away any level the applicant holds"
+                            @if let Some(level) = &view.applicant.granted_level { " (" (level) ")" } "." }
                         input type="hidden" name="csrf" value=(signed.csrf);
                         (reason_boxes(&reject_codes))
                         label { "Internal note (required)" textarea name="note" required {} }
@@ -620,7 +622,7 @@ pub fn audit_page(signed: &Signed, entries: &[AuditEntry], from: &str, to: &str)
                 button type="submit" { "Show" }
                 a href={ "/console/audit.csv?from=" (from) "&to=" (to) } { "Download CSV" }
             }
-            p.hint { "Dates are UTC; the last 1000 entries of the range are shown, the CSV holds all." }
+            p.hint { "Dates are UTC. The newest 1000 entries of the range are shown; the CSV holds the whole range." }
             (audit_table(entries, true))
         },
     )

@@ -8,10 +8,18 @@
 //! - Every form carries the session's CSRF token (a synchronizer token,
 //!   compared in constant time); the sign-in form, before any session,
 //!   uses a double-submit cookie.
-//! - Failed sign-ins are counted per e-mail and per address in the
-//!   database (so restarts and other processes share them): 5 per e-mail or
-//!   20 per address in 15 minutes, then HTTP 429 until the window passes.
-//!   An unknown e-mail costs the same Argon2id verification as a known one.
+//! - Failed sign-ins are counted in the database (so restarts and other
+//!   processes share them) and audited. Within 15 minutes: 5 for one e-mail
+//!   from one address, 20 from one address, or 50 for one e-mail from
+//!   anywhere, then HTTP 429 until the window passes (the pair limit keeps a
+//!   stranger from locking a reviewer out cheaply). The count is read while
+//!   holding one of a few password-check permits, so parallel guesses cannot
+//!   all pass it. An unknown e-mail costs the same Argon2id verification as
+//!   a known one.
+//! - A session lasts at most 12 hours, whatever the activity; signing in
+//!   ends the session the browser held before.
+//! - Behind a reverse proxy listed in `trusted_proxies`, the client's
+//!   address comes from `X-Forwarded-For`.
 
 use super::pages;
 use super::ConsoleError;
@@ -24,7 +32,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use openkyc_store::{NewAudit, NewSession, Reviewer};
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use subtle::ConstantTimeEq;
 
@@ -32,8 +40,13 @@ use subtle::ConstantTimeEq;
 pub const SESSION_COOKIE: &str = "openkyc_session";
 /// The sign-in form's double-submit CSRF cookie.
 pub const LOGIN_CSRF_COOKIE: &str = "openkyc_login_csrf";
-/// Failed sign-ins for one e-mail within [`THROTTLE_WINDOW_MS`] before refusing.
-pub const MAX_FAILURES_PER_EMAIL: u32 = 5;
+/// Failed sign-ins for one e-mail from one address within
+/// [`THROTTLE_WINDOW_MS`] before refusing.
+pub const MAX_FAILURES_PER_EMAIL_AND_ADDRESS: u32 = 5;
+/// Failed sign-ins for one e-mail from anywhere within [`THROTTLE_WINDOW_MS`].
+pub const MAX_FAILURES_PER_EMAIL: u32 = 50;
+/// The longest a session lasts, however active.
+pub const MAX_SESSION_MS: i64 = 12 * 60 * 60 * 1000;
 /// Failed sign-ins from one address within [`THROTTLE_WINDOW_MS`] before refusing.
 pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
 /// The throttling window.
@@ -51,11 +64,12 @@ pub struct Client {
 }
 
 impl Client {
-    fn from_parts(parts: &Parts) -> Client {
-        let ip = parts
+    fn from_parts(parts: &Parts, trusted_proxies: &[IpAddr]) -> Client {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip().to_string());
+            .map(|info| info.0.ip());
+        let ip = peer.map(|peer| client_address(peer, &parts.headers, trusted_proxies).to_string());
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -63,6 +77,30 @@ impl Client {
             .map(|text| text.chars().take(200).collect());
         Client { ip, user_agent }
     }
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy,
+/// the right-most `X-Forwarded-For` entry that is not one (entries left of
+/// it could be made up by the client).
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> IpAddr {
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in forwarded.iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(address) if trusted_proxies.contains(&address) => continue,
+            Ok(address) => return address,
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
 /// The signed-in reviewer of a console request.
@@ -129,19 +167,26 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         let Some(session) = state.store.session(&token_hash).await? else {
             return Err(refusal);
         };
+        let now = state.store.now_ms();
+        if now.saturating_sub(session.created_at) > MAX_SESSION_MS {
+            state.store.end_session(&token_hash).await?;
+            return Err(refusal);
+        }
         let Some(role) = Role::parse(&session.reviewer.role) else {
             return Err(ConsoleError::internal("a reviewer account has an unknown role"));
         };
         let idle = idle_ms(state);
+        let idle_end = now.saturating_add(idle);
+        let absolute_end = session.created_at.saturating_add(MAX_SESSION_MS);
         state
             .store
-            .extend_session(&token_hash, state.store.now_ms().saturating_add(idle))
+            .extend_session(&token_hash, idle_end.min(absolute_end))
             .await?;
         Ok(Signed {
             reviewer: session.reviewer,
             role,
             csrf: session.csrf_token,
-            client: Client::from_parts(parts),
+            client: Client::from_parts(parts, &state.config.console.trusted_proxies),
         })
     }
 }
@@ -262,7 +307,7 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
     if !same_secret(form.get("csrf").unwrap_or(""), expected) {
         return Err(ConsoleError::Csrf);
     }
-    let client = Client::from_parts(&parts);
+    let client = Client::from_parts(&parts, &state.config.console.trusted_proxies);
     let email = form.text("email").unwrap_or("").to_lowercase();
     let password = form.get("password").unwrap_or("");
     if email.len() > MAX_FIELD_BYTES || password.len() > MAX_FIELD_BYTES {
@@ -273,10 +318,17 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
         );
     }
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
+    // Count and verify under a permit: at most one guess per permit slips
+    // between reading the count and recording a failure.
+    let _permit = state.password_permits.acquire().await.map_err(ConsoleError::internal)?;
     let since = state.store.now_ms().saturating_sub(THROTTLE_WINDOW_MS);
     let failures = state.store.login_failures_since(&email, &ip, since).await?;
-    if failures.by_email >= MAX_FAILURES_PER_EMAIL || failures.by_ip >= MAX_FAILURES_PER_ADDRESS {
+    if failures.by_email_and_ip >= MAX_FAILURES_PER_EMAIL_AND_ADDRESS
+        || failures.by_ip >= MAX_FAILURES_PER_ADDRESS
+        || failures.by_email >= MAX_FAILURES_PER_EMAIL
+    {
         tracing::warn!("console sign-in throttled");
+        audit_sign_in_refusal(&state, &email, &client, "sign_in_throttled").await?;
         return login_form(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
@@ -287,6 +339,7 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
     let verified = verify_off_thread(password, account.as_ref().map(|(_, hash)| hash.clone())).await?;
     let Some((reviewer, _)) = account.filter(|_| verified) else {
         state.store.record_login_failure(&email, &ip).await?;
+        audit_sign_in_refusal(&state, &email, &client, "sign_in_failed").await?;
         return login_form(
             &state,
             StatusCode::UNAUTHORIZED,
@@ -294,7 +347,35 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
         );
     };
     state.store.clear_login_failures(&email).await?;
+    // A session the browser already held ends: one sign-in, one session.
+    if let Some(previous) = cookie(&parts.headers, SESSION_COOKIE) {
+        state.store.end_session(&hash_token(previous)).await?;
+    }
     start_session(&state, reviewer, client).await
+}
+
+/// A refused sign-in in the audit log: the e-mail as typed (at most 254
+/// characters; there may be no such account), from where, and why.
+async fn audit_sign_in_refusal(
+    state: &AppState,
+    email: &str,
+    client: &Client,
+    action: &str,
+) -> Result<(), ConsoleError> {
+    let typed: String = email.chars().take(254).collect();
+    state
+        .store
+        .audit(&NewAudit {
+            actor_id: "unknown".into(),
+            actor_email: typed,
+            action: action.into(),
+            applicant_id: None,
+            detail: serde_json::json!({}),
+            ip: client.ip.clone(),
+            user_agent: client.user_agent.clone(),
+        })
+        .await?;
+    Ok(())
 }
 
 /// Argon2id takes tens of milliseconds of CPU: off the async threads. An
@@ -424,6 +505,35 @@ mod tests {
         assert_eq!(form.text("missing"), None);
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         assert!(FormFields::parse(&headers, &Bytes::from_static(b"{}")).is_err());
+    }
+
+    #[test]
+    fn the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("198.51.100.9, 203.0.113.7, 10.0.0.1"),
+        );
+        assert_eq!(
+            client_address(proxy, &headers, &[proxy]),
+            client,
+            "right-most untrusted entry"
+        );
+        assert_eq!(
+            client_address(client, &headers, &[proxy]),
+            client,
+            "a direct client's header is ignored"
+        );
+        assert_eq!(
+            client_address(proxy, &headers, &[]),
+            proxy,
+            "no trusted proxies: the peer"
+        );
+        headers.insert("x-forwarded-for", HeaderValue::from_static("not an address"));
+        assert_eq!(client_address(proxy, &headers, &[proxy]), proxy);
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &[proxy]), proxy);
     }
 
     #[test]
