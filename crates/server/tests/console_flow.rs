@@ -368,3 +368,34 @@ async fn parallel_wrong_passwords_cannot_outrun_the_throttle() {
     assert_eq!(verified + throttled, 12, "{statuses:?}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_senior_takes_over_a_claimed_case_and_the_holder_can_no_longer_decide() {
+    let server = TestServer::start_with(|config| config.console.cookie_secure = false).await;
+    let seeded = seed_duplicates(&server, "C01X00T49", 1, None).await;
+    let case = &seeded.on_hold[0];
+    let reviewer = create_account(&server, "holder@example.org", "reviewer").await;
+    let senior = create_account(&server, "lead@example.org", "senior").await;
+    let mut holder = ConsoleClient::new(&server);
+    let holder_csrf = holder.login_as(&reviewer).await;
+    holder
+        .post_form(&format!("/console/cases/{case}/claim"), &[("csrf", &holder_csrf)])
+        .await;
+    let mut lead = ConsoleClient::new(&server);
+    let lead_csrf = lead.login_as(&senior).await;
+    let page = lead.get(&format!("/console/cases/{case}")).await.text;
+    assert!(page.contains("id=\"take-over\""), "a senior is offered the take-over");
+    let taken = lead
+        .post_form(&format!("/console/cases/{case}/take-over"), &[("csrf", &lead_csrf)])
+        .await;
+    assert!(taken.location().contains("done=taken_over"), "{}", taken.location());
+    let late = holder
+        .post_form(
+            &format!("/console/cases/{case}/approve"),
+            &[("csrf", &holder_csrf), ("note", "ok")],
+        )
+        .await;
+    assert!(late.location().contains("error=claim_required"), "{}", late.location());
+    assert_eq!(applicant_view(&server, case).await.json["status"], "on_hold");
+    server.stop().await;
+}

@@ -269,6 +269,31 @@ impl Store {
         reviewer_id: &str,
         lease_ms: i64,
     ) -> Result<CaseClaim, StoreError> {
+        self.claim(applicant_id, reviewer_id, lease_ms, None).await
+    }
+
+    /// A senior takes a case over from whoever holds it (an abandoned
+    /// urgent case need not wait for the lease): like [`Store::claim_case`]
+    /// but replacing another's live claim, with the audit row (naming the
+    /// previous holder) in the same transaction. The server checks the role.
+    pub async fn take_over_claim(
+        &self,
+        applicant_id: &str,
+        reviewer_id: &str,
+        lease_ms: i64,
+        entry: &NewAudit,
+    ) -> Result<CaseClaim, StoreError> {
+        self.claim(applicant_id, reviewer_id, lease_ms, Some(entry)).await
+    }
+
+    /// Claims, or with `take_over` (its audit row) replaces another's claim.
+    async fn claim(
+        &self,
+        applicant_id: &str,
+        reviewer_id: &str,
+        lease_ms: i64,
+        take_over: Option<&NewAudit>,
+    ) -> Result<CaseClaim, StoreError> {
         if lease_ms <= 0 {
             return Err(StoreError::Invalid("a claim's lease must be positive"));
         }
@@ -283,14 +308,22 @@ impl Store {
         }
         let reviewer_email = active_reviewer_email(&mut tx, reviewer_id).await?;
         let mut claimed_at = now;
+        let mut previous_holder = None;
         if let Some(current) = live_claim(&mut tx, applicant_id, now).await? {
-            if current.reviewer_id != reviewer_id {
+            if current.reviewer_id == reviewer_id {
+                claimed_at = current.claimed_at;
+            } else if take_over.is_some() {
+                previous_holder = Some(current.reviewer_email);
+            } else {
                 return Err(StoreError::ClaimedByOther {
                     reviewer_email: current.reviewer_email,
                     expires_at: current.expires_at,
                 });
             }
-            claimed_at = current.claimed_at;
+        }
+        if let Some(entry) = take_over {
+            let facts = serde_json::json!({"previous_holder": previous_holder, "attempt": applicant.attempt});
+            insert_audit(&mut tx, &case_audit(entry, applicant_id, facts), now).await?;
         }
         let expires_at = now.saturating_add(lease_ms);
         sqlx::query(

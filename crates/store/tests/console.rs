@@ -385,6 +385,41 @@ async fn a_claimed_case_is_refused_to_another_reviewer_naming_the_holder() {
 }
 
 #[tokio::test]
+async fn a_take_over_replaces_a_live_claim_and_audits_the_previous_holder() {
+    let (_dir, store, _) = store().await;
+    let case = on_hold(&store, "u1", "DEU", review_report(&["DUPLICATE_DOCUMENT"], None)).await;
+    let ada = reviewer(&store, "ada@example.org").await;
+    let senior = reviewer(&store, "senior@example.org").await;
+    store.claim_case(&case.id, &ada.id, CLAIM_MS).await.unwrap();
+    let taken = store
+        .take_over_claim(&case.id, &senior.id, CLAIM_MS, &entry(&senior, "take_over"))
+        .await
+        .unwrap();
+    assert_eq!(taken.reviewer_id, senior.id);
+    assert_eq!(
+        store.case_claim(&case.id).await.unwrap().unwrap().reviewer_id,
+        senior.id
+    );
+    let last = store.audit_for(&case.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), &last.detail["previous_holder"]),
+        ("take_over", &json!("ada@example.org"))
+    );
+    // Ada's claim is gone: she can no longer decide.
+    assert!(matches!(
+        store
+            .decide_claimed(
+                &case.id,
+                &ada.id,
+                &decision(Decision::Approved, &[], None),
+                &entry(&ada, "approve")
+            )
+            .await,
+        Err(StoreError::ClaimRequired)
+    ));
+}
+
+#[tokio::test]
 async fn an_expired_claim_can_be_taken_and_an_own_claim_renews() {
     let (_dir, store, clock) = store().await;
     let case = on_hold(&store, "u1", "DEU", review_report(&["DUPLICATE_DOCUMENT"], None)).await;

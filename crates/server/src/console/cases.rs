@@ -119,6 +119,7 @@ fn flash_for(query: &CaseQuery) -> Option<Flash> {
     if let Some(done) = &query.done {
         let text = match done.as_str() {
             "claimed" => "You claimed the case.",
+            "taken_over" => "You took the case over; the previous holder can no longer decide it.",
             "released" => "You released the case.",
             "approved" => "Approved: the level is granted and the operator is told.",
             "retry" => "The applicant is asked to retry; the operator is told.",
@@ -492,8 +493,11 @@ pub async fn claim(
 ) -> Result<Response, ConsoleError> {
     decision_form(&signed, &headers, &body)?;
     let id = checked_id(&id)?;
-    let lease = i64::try_from(state.config.console.claim.as_millis()).unwrap_or(i64::MAX);
-    match state.store.claim_case(id, &signed.reviewer.id, lease).await {
+    match state
+        .store
+        .claim_case(id, &signed.reviewer.id, claim_lease_ms(&state))
+        .await
+    {
         Ok(claim) => {
             let detail = json!({"until": pages::when(claim.expires_at)});
             state.store.audit(&signed.audit("claim", Some(id), detail)).await?;
@@ -510,6 +514,34 @@ pub async fn claim(
         Err(StoreError::InvalidState { .. }) => Ok(back(id, Err("not_on_hold"))),
         Err(error) => Err(error.into()),
     }
+}
+
+/// `POST /console/cases/{id}/take-over` (senior): takes the case from
+/// whoever holds it, e.g. an urgent case a reviewer left claimed.
+pub async fn take_over(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    decision_form(&signed, &headers, &body)?;
+    signed.require(Role::Senior)?;
+    let id = checked_id(&id)?;
+    let audit = signed.audit("take_over", Some(id), json!({}));
+    match state
+        .store
+        .take_over_claim(id, &signed.reviewer.id, claim_lease_ms(&state), &audit)
+        .await
+    {
+        Ok(_) => Ok(back(id, Ok("taken_over"))),
+        Err(StoreError::InvalidState { .. }) => Ok(back(id, Err("not_on_hold"))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn claim_lease_ms(state: &AppState) -> i64 {
+    i64::try_from(state.config.console.claim.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// `POST /console/cases/{id}/release`.

@@ -69,6 +69,7 @@ pub const ROUTES: &[ConsoleRoute] = &[
     route("POST", "/console/cases/{id}/retry", REVIEWER),
     route("POST", "/console/cases/{id}/reject", REVIEWER),
     route("POST", "/console/cases/{id}/reopen", SENIOR),
+    route("POST", "/console/cases/{id}/take-over", SENIOR),
     route("GET", "/console/audit", SENIOR),
     route("GET", "/console/audit.csv", SENIOR),
     route("GET", "/console/admin/users", ADMIN),
@@ -99,6 +100,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/cases/{id}/retry", post(cases::retry))
         .route("/console/cases/{id}/reject", post(cases::reject))
         .route("/console/cases/{id}/reopen", post(cases::reopen))
+        .route("/console/cases/{id}/take-over", post(cases::take_over))
         .route("/console/audit", get(cases::audit_page))
         .route("/console/audit.csv", get(cases::audit_csv))
         .route("/console/admin/users", get(admin::users).post(admin::create_user))

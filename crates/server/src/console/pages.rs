@@ -373,6 +373,12 @@ fn claim_bar(signed: &Signed, view: &CaseView) -> Markup {
                     input type="hidden" name="csrf" value=(signed.csrf);
                     button #claim type="submit" { "Claim this case" }
                 }
+                @if view.claim.is_some() && signed.role >= Role::Senior {
+                    form #take-over-form.inline method="post" action={ "/console/cases/" (id) "/take-over" } {
+                        input type="hidden" name="csrf" value=(signed.csrf);
+                        button #take-over type="submit" { "Take over (senior)" }
+                    }
+                }
             }
         }
     }
