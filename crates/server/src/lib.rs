@@ -328,6 +328,7 @@ fn delivery_config(config: &ServeConfig, secrets: &secrets::Secrets) -> Delivery
         .collect();
     DeliveryConfig {
         endpoints,
+        stored_endpoints_key: Some(secrets.master_key),
         max_attempts: 12,
         base_backoff: Duration::from_secs(2),
         max_backoff: Duration::from_secs(3600),

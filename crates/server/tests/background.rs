@@ -79,6 +79,7 @@ fn delivery_config(url: &str, max_attempts: u32) -> DeliveryConfig {
             url: url.to_owned(),
             secret: SECRET.to_owned(),
         }],
+        stored_endpoints_key: None,
         max_attempts,
         base_backoff: Duration::from_millis(50),
         max_backoff: Duration::from_millis(200),

@@ -399,3 +399,117 @@ async fn a_senior_takes_over_a_claimed_case_and_the_holder_can_no_longer_decide(
     assert_eq!(applicant_view(&server, case).await.json["status"], "on_hold");
     server.stop().await;
 }
+
+/// Each request a webhook receiver got: the id, whether its signature
+/// verified with `secret`, and the event type.
+type Deliveries = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+async fn webhook_receiver() -> (String, Deliveries) {
+    use axum::routing::post;
+    let seen: Deliveries = Default::default();
+    let store = std::sync::Arc::clone(&seen);
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let store = std::sync::Arc::clone(&store);
+            async move {
+                let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let payload: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                let line = format!(
+                    "{} {} {}",
+                    header("webhook-id"),
+                    header("webhook-timestamp"),
+                    header("webhook-signature")
+                );
+                store.lock().unwrap().push((
+                    line,
+                    format!(
+                        "{}\n{}",
+                        payload["type"].as_str().unwrap(),
+                        String::from_utf8(body.to_vec()).unwrap()
+                    ),
+                ));
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{address}/hook"), seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_webhook_endpoint_that_receives_signed_events_until_disabled() {
+    let server = TestServer::start_with(|config| config.console.cookie_secure = false).await;
+    let admin = create_account(&server, "admin@example.org", "admin").await;
+    let mut console = ConsoleClient::new(&server);
+    let csrf = console.login_as(&admin).await;
+    let (url, deliveries) = webhook_receiver().await;
+
+    let refused = console
+        .post_form("/console/admin/webhooks", &[("csrf", &csrf), ("url", "ftp://nowhere")])
+        .await;
+    assert!(refused.location().contains("error=url"), "{}", refused.location());
+    let added = console
+        .post_form("/console/admin/webhooks", &[("csrf", &csrf), ("url", &url)])
+        .await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    let secret = added
+        .text
+        .split("<pre>")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .unwrap()
+        .to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+
+    let first = server.create_applicant("hooked-1", "L1").await;
+    let started = std::time::Instant::now();
+    while deliveries.lock().unwrap().is_empty() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "no delivery");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (headers, typed_body) = deliveries.lock().unwrap()[0].clone();
+    let mut parts = headers.split(' ');
+    let (id, ts, signature) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+    let (event_type, body) = typed_body.split_once('\n').unwrap();
+    assert_eq!(event_type, "applicant.created");
+    assert!(body.contains(&first));
+    let ts: i64 = ts.parse().unwrap();
+    openkyc_signing::webhook::verify(&secret, id, ts, ts, body.as_bytes(), signature).unwrap();
+
+    let endpoint = server.store().list_webhook_endpoints().await.unwrap().remove(0);
+    let disabled = console
+        .post_form(
+            &format!("/console/admin/webhooks/{}/disable", endpoint.id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert!(
+        disabled.location().contains("done=endpoint_disabled"),
+        "{}",
+        disabled.location()
+    );
+    let count = deliveries.lock().unwrap().len();
+    server.create_applicant("hooked-2", "L1").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        deliveries.lock().unwrap().len(),
+        count,
+        "a disabled endpoint gets nothing"
+    );
+    let actions: Vec<String> = server
+        .store()
+        .audit_range(0, i64::MAX, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    assert!(
+        actions.contains(&"create_webhook_endpoint".to_owned())
+            && actions.contains(&"disable_webhook_endpoint".to_owned())
+    );
+    server.stop().await;
+}

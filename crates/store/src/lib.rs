@@ -36,6 +36,7 @@ pub mod review;
 pub mod reviewers;
 pub mod sessions;
 pub mod uploads;
+pub mod webhooks;
 
 pub use applicants::{Applicant, ApplicantFilter, ApplicantPage, ApplicantStatus, LevelChange, NewApplicant};
 pub use audit::{AuditEntry, NewAudit};
@@ -50,6 +51,7 @@ pub use review::{CaseClaim, QueueCase, RejectionVote, StoredReviewDecision};
 pub use reviewers::Reviewer;
 pub use sessions::{ConsoleSession, LoginFailures, NewSession};
 pub use uploads::{AttemptUploads, NewUpload, StoredChallenge, Upload, UploadKind};
+pub use webhooks::{ActiveWebhookEndpoint, WebhookEndpointInfo};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};

@@ -7,6 +7,8 @@
 //! delivered when every endpoint answered 2xx; otherwise it is retried
 //! after [`backoff`] (to every endpoint again: they deduplicate by id) and
 //! given up after `max_attempts`, kept in the outbox marked failed.
+//! The endpoints are the configuration file's plus those admins manage in
+//! the console (read at every poll).
 //! One delivery loop per database is assumed.
 
 use super::{DeliveryConfig, WebhookEndpoint};
@@ -87,12 +89,13 @@ async fn deliver_loop(
     };
     while !*shutdown.borrow() {
         let mut full_batch = false;
-        if !config.endpoints.is_empty() {
+        let endpoints = endpoints_now(&store, &config).await;
+        if !endpoints.is_empty() {
             match store.due_events(store.now_ms(), BATCH).await {
                 Ok(events) => {
                     full_batch = events.len() == BATCH as usize;
                     for event in events {
-                        deliver_event(&client, &store, &config, &metrics, &event).await;
+                        deliver_event(&client, &store, &config, &endpoints, &metrics, &event).await;
                     }
                 }
                 Err(error) => tracing::error!(%error, "reading the outbox failed"),
@@ -107,16 +110,34 @@ async fn deliver_loop(
     }
 }
 
+/// The configured endpoints and the active ones stored by admins. A store
+/// that cannot be read (or opened) leaves the configured ones: better late
+/// for the others than no delivery at all.
+async fn endpoints_now(store: &Store, config: &DeliveryConfig) -> Vec<WebhookEndpoint> {
+    let mut endpoints = config.endpoints.clone();
+    if let Some(key) = &config.stored_endpoints_key {
+        match store.active_webhook_endpoints(key).await {
+            Ok(stored) => endpoints.extend(stored.into_iter().map(|endpoint| WebhookEndpoint {
+                url: endpoint.url,
+                secret: endpoint.secret,
+            })),
+            Err(error) => tracing::error!(%error, "reading the stored webhook endpoints failed"),
+        }
+    }
+    endpoints
+}
+
 /// Sends one event to every endpoint and records the outcome.
 async fn deliver_event(
     client: &reqwest::Client,
     store: &Store,
     config: &DeliveryConfig,
+    endpoints: &[WebhookEndpoint],
     metrics: &Metrics,
     event: &OutboxEvent,
 ) {
     let mut failure = None;
-    for endpoint in &config.endpoints {
+    for endpoint in endpoints {
         let result = post(client, endpoint, event, store.now_ms() / 1000).await;
         metrics.record_webhook_attempt(result.is_ok());
         if let Err(error) = result {

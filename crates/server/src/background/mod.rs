@@ -55,8 +55,13 @@ pub struct WebhookEndpoint {
 /// How webhooks are delivered.
 #[derive(Debug, Clone)]
 pub struct DeliveryConfig {
-    /// The endpoints (empty: events stay in the outbox, marked undeliverable never).
+    /// The endpoints of the configuration file.
     pub endpoints: Vec<WebhookEndpoint>,
+    /// The master key that opens the endpoints admins add in the console
+    /// (read again at every poll, so a new one gets the next events);
+    /// `None`: the configured endpoints only. With no endpoint at all,
+    /// events wait in the outbox.
+    pub stored_endpoints_key: Option<[u8; 32]>,
     /// Attempts before a message is given up (and kept, marked failed).
     pub max_attempts: u32,
     /// The first retry's delay; doubled per attempt (with jitter), capped.

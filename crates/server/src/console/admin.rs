@@ -32,6 +32,7 @@ fn flash(query: &AdminQuery) -> Option<Flash> {
             "created" => "Created.",
             "disabled" => "Disabled: the account's sessions ended.",
             "revoked" => "Revoked: requests signed with it are refused from now on.",
+            "endpoint_disabled" => "Disabled: no more events go to it.",
             _ => return None,
         };
         return Some(Flash::Ok(text.into()));
@@ -44,6 +45,7 @@ fn flash(query: &AdminQuery) -> Option<Flash> {
         "unknown" => "No such account or key (or it is already off).",
         "self" => "You cannot disable your own account.",
         "name" => "Give the key a name of at most 100 characters.",
+        "url" => "Give an http:// or https:// URL of at most 2000 characters, without spaces.",
         _ => return None,
     };
     Some(Flash::Error(text.into()))
@@ -266,6 +268,113 @@ pub async fn revoke_key(
     Ok(to("/console/admin/keys", Ok("revoked")))
 }
 
+/// `GET /console/admin/webhooks`.
+pub async fn webhooks(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Query(query): Query<AdminQuery>,
+) -> Result<Markup, ConsoleError> {
+    signed.require(Role::Admin)?;
+    let endpoints = state.store.list_webhook_endpoints().await?;
+    Ok(webhooks_page(&state, &signed, &endpoints, flash(&query), None))
+}
+
+fn webhooks_page(
+    state: &AppState,
+    signed: &Signed,
+    endpoints: &[openkyc_store::WebhookEndpointInfo],
+    message: Option<Flash>,
+    created: Option<(&str, &str)>,
+) -> Markup {
+    layout(
+        "Webhooks",
+        Some(signed),
+        html! {
+            h1 { "Webhook endpoints" }
+            (flash_markup(message.as_ref()))
+            @if let Some((id, secret)) = created {
+                section.flash.ok #new-endpoint {
+                    p { "Endpoint " code { (id) } " added. Its signing secret is shown this once; the receiver verifies "
+                        code { "webhook-signature" } " with it (Standard Webhooks):" }
+                    pre { (secret) }
+                }
+            }
+            p.hint { "Every event is POSTed to every active endpoint, signed with that endpoint's secret, and retried "
+                "with backoff until each answers 2xx; receivers deduplicate on " code { "webhook-id" } "." }
+            @if let Some(url) = &state.config.webhook_url {
+                p { "Also, from the configuration file: " code { (origin_of(url)) } "." }
+            }
+            table #webhooks {
+                thead { tr { th { "Id" } th { "URL" } th { "Added" } th { "State" } th {} } }
+                tbody { @for endpoint in endpoints {
+                    tr { td { code { (endpoint.id) } } td { code { (origin_of(&endpoint.url)) } } td { (when(endpoint.created_at)) }
+                        td { @if let Some(at) = endpoint.disabled_at { "disabled " (when(at)) } @else { "active" } }
+                        td { @if endpoint.disabled_at.is_none() {
+                            form.inline method="post" action={ "/console/admin/webhooks/" (endpoint.id) "/disable" } {
+                                input type="hidden" name="csrf" value=(signed.csrf);
+                                button type="submit" { "Disable" }
+                            }
+                        } } }
+                } }
+            }
+            h2 { "Add an endpoint" }
+            form #add-webhook method="post" action="/console/admin/webhooks" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label { "URL " input type="url" name="url" maxlength="2000" required placeholder="https://backend.example.org/kyc-events"; }
+                button type="submit" { "Add" }
+            }
+        },
+    )
+}
+
+/// `POST /console/admin/webhooks`: the secret is shown once, in this answer.
+pub async fn create_webhook(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    let form = checked_form(&signed, &headers, &body)?;
+    const PAGE: &str = "/console/admin/webhooks";
+    let url = form.text("url").unwrap_or("");
+    let (id, secret) = match state
+        .store
+        .create_webhook_endpoint(url, &state.secrets.master_key)
+        .await
+    {
+        Ok(created) => created,
+        Err(StoreError::Invalid(_)) => return Ok(to(PAGE, Err("url"))),
+        Err(error) => return Err(error.into()),
+    };
+    let detail = json!({"endpoint_id": id, "origin": origin_of(url)});
+    state
+        .store
+        .audit(&signed.audit("create_webhook_endpoint", None, detail))
+        .await?;
+    let endpoints = state.store.list_webhook_endpoints().await?;
+    Ok(webhooks_page(&state, &signed, &endpoints, None, Some((&id, &secret))).into_response())
+}
+
+/// `POST /console/admin/webhooks/{id}/disable`.
+pub async fn disable_webhook(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ConsoleError> {
+    checked_form(&signed, &headers, &body)?;
+    const PAGE: &str = "/console/admin/webhooks";
+    if !state.store.disable_webhook_endpoint(&id).await? {
+        return Ok(to(PAGE, Err("unknown")));
+    }
+    state
+        .store
+        .audit(&signed.audit("disable_webhook_endpoint", None, json!({"endpoint_id": id})))
+        .await?;
+    Ok(to(PAGE, Ok("endpoint_disabled")))
+}
+
 /// The scheme and host of a URL, without user info, path or query.
 fn origin_of(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
@@ -316,8 +425,9 @@ pub async fn settings(State(state): State<Arc<AppState>>, signed: Signed) -> Res
                     @for (code, sla) in &special_slas { "; " (code.as_str()) " " (sla) } }
             }
             h2 { "Webhooks" }
-            p #webhook { @if let Some(url) = &state.config.webhook_url { "Events are sent to " code { (origin_of(url)) } " (path not shown: it may hold a token)." }
-                @else { "No endpoint is configured (webhook_url): events wait in the outbox." } }
+            p #webhook { @if let Some(url) = &state.config.webhook_url { "The configuration file sends events to " code { (origin_of(url)) } " (path not shown: it may hold a token)." }
+                @else { "The configuration file names no endpoint (webhook_url)." }
+                " Endpoints added by admins: " a href="/console/admin/webhooks" { "Webhooks" } "." }
             h2 { "Console" }
             dl #console-settings {
                 dt { "Four eyes on rejections" } dd { (if console.four_eyes { "on" } else { "off: only a senior rejects" }) }

@@ -78,6 +78,9 @@ pub const ROUTES: &[ConsoleRoute] = &[
     route("GET", "/console/admin/keys", ADMIN),
     route("POST", "/console/admin/keys", ADMIN),
     route("POST", "/console/admin/keys/{id}/revoke", ADMIN),
+    route("GET", "/console/admin/webhooks", ADMIN),
+    route("POST", "/console/admin/webhooks", ADMIN),
+    route("POST", "/console/admin/webhooks/{id}/disable", ADMIN),
     route("GET", "/console/admin/settings", ADMIN),
 ];
 
@@ -107,6 +110,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/console/admin/users/{id}/disable", post(admin::disable_user))
         .route("/console/admin/keys", get(admin::keys).post(admin::create_key))
         .route("/console/admin/keys/{id}/revoke", post(admin::revoke_key))
+        .route(
+            "/console/admin/webhooks",
+            get(admin::webhooks).post(admin::create_webhook),
+        )
+        .route("/console/admin/webhooks/{id}/disable", post(admin::disable_webhook))
         .route("/console/admin/settings", get(admin::settings))
         .layer(middleware::from_fn(security_headers))
 }

@@ -82,6 +82,7 @@ pub fn layout(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
                             @if signed.role >= Role::Admin {
                                 a href="/console/admin/users" { "Users" }
                                 a href="/console/admin/keys" { "API keys" }
+                                a href="/console/admin/webhooks" { "Webhooks" }
                                 a href="/console/admin/settings" { "Settings" }
                             }
                         }
