@@ -227,6 +227,7 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
             std::thread::available_parallelism().map(usize::from).unwrap_or(2),
         ),
         upload_views: std::sync::Mutex::default(),
+        crops: std::sync::Mutex::default(),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -45,7 +45,14 @@ pub struct AppState {
     /// [`UPLOAD_VIEW_AUDIT_MS`] per reviewer, case and kind: a case page
     /// loads dozens of liveness frames).
     pub upload_views: std::sync::Mutex<std::collections::HashMap<(String, String, String), i64>>,
+    /// The latest rectified document crops the console served, by upload id
+    /// (at most [`CROPS_KEPT`]; an upload's bytes never change), so that
+    /// reloading a case page does not detect the document again.
+    pub crops: std::sync::Mutex<std::collections::VecDeque<(String, Vec<u8>)>>,
 }
+
+/// See [`AppState::crops`].
+pub const CROPS_KEPT: usize = 32;
 
 /// See [`AppState::upload_views`].
 pub const UPLOAD_VIEW_AUDIT_MS: i64 = 10 * 60 * 1000;

@@ -233,6 +233,18 @@ async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() 
             answer.header("content-type")
         );
     }
+    // The rectified document: found, cut out, straightened; the same bytes
+    // when asked again (remembered, not detected twice).
+    let crop = senior_console.get(&format!("{image}/crop")).await;
+    assert_eq!(
+        (crop.status, crop.header("content-type")),
+        (200, "image/jpeg"),
+        "{}",
+        crop.text
+    );
+    let again = senior_console.get(&format!("{image}/crop")).await;
+    assert!(crop.text.len() > 1000, "a real image");
+    assert_eq!(again.text, crop.text);
     let image_views = server
         .store()
         .audit_for(approve_case)
@@ -241,7 +253,7 @@ async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() 
         .into_iter()
         .filter(|entry| entry.action == "view_upload")
         .count();
-    assert_eq!(image_views, 1);
+    assert_eq!(image_views, 2, "the image once, the crop once");
 
     // The case's log as CSV: every action, formula-looking cells defused.
     let csv = senior_console

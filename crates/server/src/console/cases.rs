@@ -12,7 +12,7 @@ use super::session::{FormFields, Signed};
 use super::ConsoleError;
 use crate::reviewers::Role;
 use crate::routes::uploads::{blocking, intake_limits};
-use crate::state::{AppState, UPLOAD_VIEW_AUDIT_MS};
+use crate::state::{AppState, CROPS_KEPT, UPLOAD_VIEW_AUDIT_MS};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
@@ -452,12 +452,40 @@ pub async fn crop(
 ) -> Result<Response, ConsoleError> {
     let (upload, bytes) = upload_bytes(&state, &id, &upload_id).await?;
     audit_upload_view(&state, &signed, &upload, "crop").await?;
+    if let Some(jpeg) = remembered_crop(&state, &upload.id)? {
+        return Ok(([(header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response());
+    }
     let limits = intake_limits(&state);
     let jpeg = blocking(&state, move || rectified_jpeg(&bytes, &limits))
         .await
         .map_err(|_| ConsoleError::internal("the crop task failed"))?;
     let jpeg = jpeg.ok_or(ConsoleError::NotFound("document outline"))?;
+    remember_crop(&state, &upload.id, &jpeg)?;
     Ok(([(header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response())
+}
+
+fn remembered_crop(state: &AppState, upload_id: &str) -> Result<Option<Vec<u8>>, ConsoleError> {
+    let crops = state
+        .crops
+        .lock()
+        .map_err(|_| ConsoleError::internal("the crop memory is poisoned"))?;
+    Ok(crops
+        .iter()
+        .find(|(id, _)| id == upload_id)
+        .map(|(_, jpeg)| jpeg.clone()))
+}
+
+fn remember_crop(state: &AppState, upload_id: &str, jpeg: &[u8]) -> Result<(), ConsoleError> {
+    let mut crops = state
+        .crops
+        .lock()
+        .map_err(|_| ConsoleError::internal("the crop memory is poisoned"))?;
+    crops.retain(|(id, _)| id != upload_id);
+    if crops.len() >= CROPS_KEPT {
+        crops.pop_front();
+    }
+    crops.push_back((upload_id.to_owned(), jpeg.to_vec()));
+    Ok(())
 }
 
 fn rectified_jpeg(bytes: &[u8], limits: &openkyc_intake::IntakeLimits) -> Option<Vec<u8>> {

@@ -29,6 +29,9 @@ pub async fn script() -> impl IntoResponse {
     )
 }
 
+/// Rows listed on the queue page (the most urgent; filters narrow the rest).
+pub const QUEUE_PAGE_ROWS: usize = 200;
+
 /// A message after an action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flash {
@@ -161,11 +164,15 @@ pub fn queue(signed: &Signed, queue: &ArrangedQueue, filter: &QueueFilter, level
                 p.empty { "Nothing waiting for review." }
             } @else {
                 p.hint { "Keys: j / k move, Enter opens." }
+                @if queue.rows.len() > QUEUE_PAGE_ROWS {
+                    p.hint #truncated { "The first " (QUEUE_PAGE_ROWS) " of " (queue.rows.len())
+                        " cases by deadline are listed; narrow the list with the filters." }
+                }
                 table #queue {
                     thead { tr { th { "Applicant" } th { "Level" } th { "Reasons" } th { "Country" }
                         th { "Submitted" } th { "SLA deadline" } th { "Claim" } } }
                     tbody {
-                        @for row in &queue.rows {
+                        @for row in queue.rows.iter().take(QUEUE_PAGE_ROWS) {
                             tr.case data-applicant=(row.case.applicant_id) {
                                 td { a.case-link href={ "/console/cases/" (row.case.applicant_id) } {
                                     (row.case.external_user_id) } br; small { (row.case.applicant_id) } }
