@@ -199,18 +199,39 @@ async fn case_view(state: &AppState, applicant: Applicant, flash: Option<Flash>)
 async fn describe_all(state: &AppState, ids: Vec<String>) -> Result<Vec<Holder>, ConsoleError> {
     let mut holders = Vec::with_capacity(ids.len());
     for id in ids {
-        let summary = state.store.get_applicant(&id).await?.map(|other| {
-            let decision = other.decision.map_or("undecided", |decision| decision.as_str());
-            let level = other.granted_level.unwrap_or_else(|| "no level".into());
-            format!(
-                "user {} · {} · {} · holds {}",
-                other.external_user_id,
-                other.status.as_str(),
-                decision,
-                level
-            )
+        let Some(other) = state.store.get_applicant(&id).await? else {
+            holders.push(Holder {
+                id,
+                summary: None,
+                front: None,
+            });
+            continue;
+        };
+        let attempt = state
+            .store
+            .latest_report(&id)
+            .await?
+            .map_or(other.attempt, |report| report.attempt);
+        let front = state
+            .store
+            .uploads_for(&id, attempt)
+            .await?
+            .front
+            .map(|upload| upload.id);
+        let decision = other.decision.map_or("undecided", |decision| decision.as_str());
+        let level = other.granted_level.clone().unwrap_or_else(|| "no level".into());
+        let summary = format!(
+            "user {} · {} · {} · holds {}",
+            other.external_user_id,
+            other.status.as_str(),
+            decision,
+            level
+        );
+        holders.push(Holder {
+            id,
+            summary: Some(summary),
+            front,
         });
-        holders.push(Holder { id, summary });
     }
     Ok(holders)
 }

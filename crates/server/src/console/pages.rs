@@ -254,6 +254,8 @@ pub struct Holder {
     /// The operator's user id, status, decision and level; `None` when the
     /// applicant is gone.
     pub summary: Option<String>,
+    /// Its document front (upload id), to compare with this case's.
+    pub front: Option<String>,
 }
 
 /// Everything the case page shows.
@@ -399,9 +401,14 @@ fn duplicates(view: &CaseView) -> Markup {
                 h2 { "Other applicants" }
                 @if !view.document_holders.is_empty() {
                     p { "The same document is held by:" }
-                    ul { @for other in &view.document_holders {
+                    ul.holders { @for other in &view.document_holders {
                         li { a.holder href={ "/console/cases/" (other.id) } { (other.id) }
-                            @if let Some(summary) = &other.summary { " — " (summary) } }
+                            @if let Some(summary) = &other.summary { " — " (summary) }
+                            @if let Some(front) = &other.front {
+                                br;
+                                img.holder-front alt={ "document front of " (other.id) }
+                                    src={ "/console/cases/" (other.id) "/uploads/" (front) };
+                            } }
                     } }
                 }
                 @if !view.face_holders.is_empty() {
@@ -455,8 +462,61 @@ fn images(id: &str, uploads: &[Upload]) -> Markup {
     }
 }
 
+/// Where two values differ: the characters they share at the start and at
+/// the end (compared in upper case, as documents print names), so the
+/// middle of each can be marked.
+pub fn differing_middle(typed: &str, document: &str) -> (usize, usize) {
+    let a: Vec<String> = typed.chars().map(|c| c.to_uppercase().collect()).collect();
+    let b: Vec<String> = document.chars().map(|c| c.to_uppercase().collect()).collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
+/// `value` with its characters between `prefix` and `len - suffix` in `<mark>`.
+fn marked(value: &str, prefix: usize, suffix: usize) -> Markup {
+    let chars: Vec<char> = value.chars().collect();
+    let end = chars.len().saturating_sub(suffix).max(prefix);
+    let part = |from: usize, to: usize| {
+        chars[from.min(chars.len())..to.min(chars.len())]
+            .iter()
+            .collect::<String>()
+    };
+    if end <= prefix {
+        // Nothing of this side differs (the other holds extra characters).
+        return html! { (value) };
+    }
+    html! { (part(0, prefix)) mark { (part(prefix, end)) } (part(end, chars.len())) }
+}
+
+fn field_value(row: &FieldRow, typed_side: bool) -> Markup {
+    let (mine, other) = if typed_side {
+        (&row.typed, &row.document)
+    } else {
+        (&row.document, &row.typed)
+    };
+    match (mine, other) {
+        (Some(mine), Some(other)) if row.mismatch || row.differs => {
+            let (prefix, suffix) = if typed_side {
+                differing_middle(mine, other)
+            } else {
+                differing_middle(other, mine)
+            };
+            marked(mine, prefix, suffix)
+        }
+        (Some(mine), _) => html! { (mine) },
+        (None, _) => html! { "—" },
+    }
+}
+
 fn fields(rows: &[FieldRow]) -> Markup {
-    let text = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".into());
     html! {
         section {
             h2 { "Typed and read" }
@@ -464,7 +524,7 @@ fn fields(rows: &[FieldRow]) -> Markup {
                 thead { tr { th { "Field" } th { "Typed by the applicant" } th { "Read from the document" } th {} } }
                 tbody { @for row in rows {
                     tr.diff[row.mismatch] .variant[row.differs && !row.mismatch] {
-                        th { (row.label) } td { (text(&row.typed)) } td { (text(&row.document)) }
+                        th { (row.label) } td { (field_value(row, true)) } td { (field_value(row, false)) }
                         td { @if row.mismatch { "mismatch" } @else if row.differs { "written differently" } }
                     }
                 } }
@@ -655,6 +715,18 @@ mod tests {
         assert!(page.contains("src=\"/console/assets/console.js\""));
         assert!(!page.contains("http://") && !page.contains("https://"));
         assert!(!page.contains("style="), "no inline styles under the CSP");
+    }
+
+    #[test]
+    fn the_differing_middle_of_two_values_is_marked() {
+        assert_eq!(differing_middle("Müler", "MUELLER"), (1, 3));
+        assert_eq!(differing_middle("HANS", "hans"), (4, 0));
+        assert_eq!(differing_middle("C01X00T47", "C01X00T48"), (8, 0));
+        assert_eq!(differing_middle("AB", "ABAB"), (2, 0));
+        assert_eq!(differing_middle("", "X"), (0, 0));
+        assert_eq!(marked("Müler", 1, 3).into_string(), "M<mark>ü</mark>ler");
+        assert_eq!(marked("MUELLER", 1, 3).into_string(), "M<mark>UEL</mark>LER");
+        assert_eq!(marked("AB", 2, 0).into_string(), "AB");
     }
 
     #[test]
