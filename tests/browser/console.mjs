@@ -113,6 +113,7 @@ await run('console', async (browser, step) => {
       (await page1.locator(`table#queue tr.case[data-applicant="${firstCase}"]`).count()) === 0,
       'the approved first applicant is not in the queue',
     );
+    result.queue_screenshot = await screenshot(page1, 'console-queue.png');
   });
 
   await step('keys j and k move the queue selection, Enter opens the selected case', async () => {
@@ -182,6 +183,7 @@ await run('console', async (browser, step) => {
     result.retry_reason = await tickReason(form, RETRY_REASON);
     await form.locator('textarea[name=message]').fill(RETRY_MESSAGE);
     await form.locator('textarea[name=note]').fill(RETRY_NOTE);
+    result.dialog_screenshot = await screenshot(page1, 'console-retry-dialog.png');
     await submit(page1, form.locator('#retry-submit'));
     await page1.locator('.flash.ok').waitFor();
     contains(await caseStatus(page1), 'retry', 'the case is sent back to the applicant');
