@@ -26,6 +26,7 @@ pub mod reviewers;
 pub mod routes;
 pub mod secrets;
 pub mod state;
+pub mod status_page;
 pub mod views;
 
 use crate::background::{DeliveryConfig, WebhookEndpoint, WorkerConfig};

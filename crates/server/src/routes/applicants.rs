@@ -65,6 +65,12 @@ fn check_text(field: &str, value: &str, required: bool) -> Result<(), ApiError> 
     Ok(())
 }
 
+/// The view of applicant `id` as `caller` may see it (the status page's).
+pub(crate) async fn applicant_own_view(state: &AppState, id: &str, caller: &Caller) -> Result<ApplicantView, ApiError> {
+    let applicant = load_applicant(state, caller, id).await?;
+    view(state, &applicant, caller).await
+}
+
 async fn view(state: &AppState, applicant: &Applicant, caller: &Caller) -> Result<ApplicantView, ApiError> {
     let report = state.store.latest_report(&applicant.id).await?;
     let attempt_uploads = state.store.uploads_for(&applicant.id, applicant.attempt).await?;

@@ -42,6 +42,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .merge(v1)
         .merge(crate::console::router())
+        .route("/verify/{token}/status", get(crate::status_page::status))
+        .route("/verify/assets/status.css", get(crate::status_page::stylesheet))
         .route("/v1/openapi.json", get(system::openapi))
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz))
