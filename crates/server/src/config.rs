@@ -35,6 +35,7 @@ pub const KEYS: &[&str] = &[
     "console_session_idle_minutes",
     "console_cookie_secure",
     "trusted_proxies",
+    "webhook_private_networks",
 ];
 
 /// Variables of the `OPENKYC_` family that are not settings of the service
@@ -116,6 +117,10 @@ pub struct ConsoleSettings {
     /// log and the sign-in throttle); from anyone else, the header is
     /// ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Webhook endpoints added in the console may be loopback, private or
+    /// link-local addresses (or `localhost`). Off by default: a stolen admin
+    /// session must not turn the delivery loop on the internal network.
+    pub webhook_private_networks: bool,
 }
 
 impl Default for ConsoleSettings {
@@ -125,7 +130,13 @@ impl Default for ConsoleSettings {
             claim: Duration::from_secs(15 * 60),
             session_idle: Duration::from_secs(30 * 60),
             cookie_secure: true,
-            trusted_proxies: Vec::new(),
+            // A TLS proxy on the same host is the common set-up (the service
+            // speaks plain HTTP, and session cookies are Secure).
+            trusted_proxies: vec![
+                std::net::IpAddr::from([127, 0, 0, 1]),
+                std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ],
+            webhook_private_networks: false,
         }
     }
 }
@@ -398,6 +409,9 @@ fn build(settings: &BTreeMap<String, Setting>) -> Result<ServeConfig, ConfigErro
     if let Some(secure) = read.flag("console_cookie_secure")? {
         config.console.cookie_secure = secure;
     }
+    if let Some(private) = read.flag("webhook_private_networks")? {
+        config.console.webhook_private_networks = private;
+    }
     if let Some(proxies) = read.text("trusted_proxies")? {
         config.console.trusted_proxies = proxies
             .split(',')
@@ -461,6 +475,12 @@ mod tests {
         file
     }
 
+    fn loaded_default_proxies() -> usize {
+        let loaded = load(None, env(&[]), &Overrides::default()).unwrap();
+        assert!(!loaded.config.console.webhook_private_networks);
+        loaded.config.console.trusted_proxies.len()
+    }
+
     #[test]
     fn console_settings_read_from_file_and_environment() {
         let loaded = load(None, env(&[]), &Overrides::default()).unwrap();
@@ -481,6 +501,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.to_string().contains("console_four_eyes"), "{error}");
+        assert_eq!(loaded_default_proxies(), 2, "loopback proxies are trusted by default");
         let vars = env(&[("OPENKYC_TRUSTED_PROXIES", "10.0.0.1, ::1")]);
         let proxies = load(None, vars, &Overrides::default())
             .unwrap()

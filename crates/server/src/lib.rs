@@ -229,6 +229,7 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         ),
         upload_views: std::sync::Mutex::default(),
         crops: std::sync::Mutex::default(),
+        throttle_audits: std::sync::Mutex::default(),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

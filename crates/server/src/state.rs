@@ -49,6 +49,9 @@ pub struct AppState {
     /// (at most [`CROPS_KEPT`]; an upload's bytes never change), so that
     /// reloading a case page does not detect the document again.
     pub crops: std::sync::Mutex<std::collections::VecDeque<(String, Vec<u8>)>>,
+    /// When each e-mail and address was last audited as throttled, so a
+    /// burst is one audit row (see `console::session`).
+    pub throttle_audits: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 /// See [`AppState::crops`].

@@ -186,7 +186,13 @@ async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() 
         "reopened case in the queue"
     );
 
-    // The senior rejects the reopened approval: final, and the level goes.
+    // The senior rejects the reopened approval: final, and the level goes
+    // (the page offers that, ticked, since the case was reopened).
+    let case_page = senior_console.get(&format!("/console/cases/{approve_case}")).await.text;
+    assert!(
+        case_page.contains("name=\"revoke_level\" value=\"1\" checked"),
+        "revocation offered and ticked for a reopened case"
+    );
     senior_console
         .post_form(
             &format!("/console/cases/{approve_case}/claim"),
@@ -200,6 +206,7 @@ async fn console_decisions_reach_the_applicant_the_operator_and_the_audit_log() 
                 ("csrf", &senior_csrf),
                 ("note", "Account sold on."),
                 ("reason", "DUPLICATE_DOCUMENT"),
+                ("revoke_level", "1"),
             ],
         )
         .await;
@@ -453,7 +460,12 @@ async fn webhook_receiver() -> (String, Deliveries) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_a_webhook_endpoint_that_receives_signed_events_until_disabled() {
-    let server = TestServer::start_with(|config| config.console.cookie_secure = false).await;
+    let server = TestServer::start_with(|config| {
+        config.console.cookie_secure = false;
+        // The receiver is on loopback: the operator allows internal endpoints.
+        config.console.webhook_private_networks = true;
+    })
+    .await;
     let admin = create_account(&server, "admin@example.org", "admin").await;
     let mut console = ConsoleClient::new(&server);
     let csrf = console.login_as(&admin).await;

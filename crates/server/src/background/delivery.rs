@@ -89,7 +89,9 @@ async fn deliver_loop(
     };
     while !*shutdown.borrow() {
         let mut full_batch = false;
-        let endpoints = endpoints_now(&store, &config).await;
+        // Unreadable stored endpoints: wait for the next poll rather than
+        // mark events delivered that some endpoints never got.
+        let endpoints = endpoints_now(&store, &config).await.unwrap_or_default();
         if !endpoints.is_empty() {
             match store.due_events(store.now_ms(), BATCH).await {
                 Ok(events) => {
@@ -110,10 +112,10 @@ async fn deliver_loop(
     }
 }
 
-/// The configured endpoints and the active ones stored by admins. A store
-/// that cannot be read (or opened) leaves the configured ones: better late
-/// for the others than no delivery at all.
-async fn endpoints_now(store: &Store, config: &DeliveryConfig) -> Vec<WebhookEndpoint> {
+/// The configured endpoints and the active ones stored by admins; `None`
+/// when the stored ones cannot be read (or opened), so that nothing is
+/// marked delivered to only some of them.
+async fn endpoints_now(store: &Store, config: &DeliveryConfig) -> Option<Vec<WebhookEndpoint>> {
     let mut endpoints = config.endpoints.clone();
     if let Some(key) = &config.stored_endpoints_key {
         match store.active_webhook_endpoints(key).await {
@@ -121,10 +123,13 @@ async fn endpoints_now(store: &Store, config: &DeliveryConfig) -> Vec<WebhookEnd
                 url: endpoint.url,
                 secret: endpoint.secret,
             })),
-            Err(error) => tracing::error!(%error, "reading the stored webhook endpoints failed"),
+            Err(error) => {
+                tracing::error!(%error, "reading the stored webhook endpoints failed: delivery waits");
+                return None;
+            }
         }
     }
-    endpoints
+    Some(endpoints)
 }
 
 /// Sends one event to every endpoint and records the outcome.
@@ -136,9 +141,16 @@ async fn deliver_event(
     metrics: &Metrics,
     event: &OutboxEvent,
 ) {
+    // All endpoints at once: a slow one does not hold up the others.
+    let timestamp = store.now_ms() / 1000;
+    let results = futures_util::future::join_all(
+        endpoints
+            .iter()
+            .map(|endpoint| post(client, endpoint, event, timestamp)),
+    )
+    .await;
     let mut failure = None;
-    for endpoint in endpoints {
-        let result = post(client, endpoint, event, store.now_ms() / 1000).await;
+    for result in results {
         metrics.record_webhook_attempt(result.is_ok());
         if let Err(error) = result {
             failure = Some(error);

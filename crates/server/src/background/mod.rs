@@ -44,7 +44,7 @@ pub struct WorkerConfig {
 }
 
 /// One webhook endpoint.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebhookEndpoint {
     /// Where events are POSTed.
     pub url: String,
@@ -52,8 +52,26 @@ pub struct WebhookEndpoint {
     pub secret: String,
 }
 
+impl std::fmt::Debug for WebhookEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret (nor the path, which may hold a token).
+        let origin = self.url.split('/').take(3).collect::<Vec<_>>().join("/");
+        write!(f, "WebhookEndpoint({origin})")
+    }
+}
+
+impl std::fmt::Debug for DeliveryConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeliveryConfig")
+            .field("endpoints", &self.endpoints)
+            .field("stored_endpoints", &self.stored_endpoints_key.is_some())
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How webhooks are delivered.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DeliveryConfig {
     /// The endpoints of the configuration file.
     pub endpoints: Vec<WebhookEndpoint>,

@@ -45,7 +45,11 @@ fn flash(query: &AdminQuery) -> Option<Flash> {
         "unknown" => "No such account or key (or it is already off).",
         "self" => "You cannot disable your own account.",
         "name" => "Give the key a name of at most 100 characters.",
-        "url" => "Give an http:// or https:// URL of at most 2000 characters, without spaces.",
+        "url" => "Give an http:// or https:// URL with a host, of at most 2000 characters, without spaces.",
+        "private_url" => {
+            "That address is on a loopback, private or link-local network; the configuration \
+                          (webhook_private_networks) does not allow such endpoints here."
+        }
         _ => return None,
     };
     Some(Flash::Error(text.into()))
@@ -337,6 +341,9 @@ pub async fn create_webhook(
     let form = checked_form(&signed, &headers, &body)?;
     const PAGE: &str = "/console/admin/webhooks";
     let url = form.text("url").unwrap_or("");
+    if let Err(error) = check_webhook_url(url, state.config.console.webhook_private_networks) {
+        return Ok(to(PAGE, Err(error)));
+    }
     let (id, secret) = match state
         .store
         .create_webhook_endpoint(url, &state.secrets.master_key)
@@ -373,6 +380,44 @@ pub async fn disable_webhook(
         .audit(&signed.audit("disable_webhook_endpoint", None, json!({"endpoint_id": id})))
         .await?;
     Ok(to(PAGE, Ok("endpoint_disabled")))
+}
+
+/// Checks an admin's endpoint URL: http(s) with a host; a loopback,
+/// private, link-local or unspecified address (or `localhost`) only when
+/// the operator allowed it (`webhook_private_networks`), so that a stolen
+/// admin session cannot aim the delivery loop at internal services. A name
+/// that resolves to such an address is not caught here.
+fn check_webhook_url(url: &str, private_allowed: bool) -> Result<(), &'static str> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| "url")?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err("url");
+    }
+    let internal = match parsed.host() {
+        None => return Err("url"),
+        Some(url::Host::Domain(name)) => {
+            let name = name.to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(address)) => {
+            address.is_loopback()
+                || address.is_private()
+                || address.is_link_local()
+                || address.is_unspecified()
+                || address.is_broadcast()
+        }
+        Some(url::Host::Ipv6(address)) => {
+            let first = address.segments()[0];
+            address.is_loopback()
+                || address.is_unspecified()
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80 // link-local
+                || address.to_ipv4_mapped().is_some()
+        }
+    };
+    if internal && !private_allowed {
+        return Err("private_url");
+    }
+    Ok(())
 }
 
 /// The scheme and host of a URL, without user info, path or query.
@@ -442,6 +487,27 @@ pub async fn settings(State(state): State<Arc<AppState>>, signed: Signed) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhook_urls_need_a_host_and_internal_ones_need_the_operators_consent() {
+        assert_eq!(check_webhook_url("https://hooks.example.org/kyc", false), Ok(()));
+        for bad in ["https://", "ftp://example.org/", "not a url", "http://:80/x"] {
+            assert_eq!(check_webhook_url(bad, true), Err("url"), "{bad}");
+        }
+        for internal in [
+            "http://127.0.0.1:9000/hook",
+            "http://10.1.2.3/",
+            "http://192.168.0.10/",
+            "http://169.254.169.254/latest",
+            "http://localhost:8080/",
+            "http://[::1]/",
+            "http://[fd00::1]/",
+            "http://[::ffff:10.0.0.1]/",
+        ] {
+            assert_eq!(check_webhook_url(internal, false), Err("private_url"), "{internal}");
+            assert_eq!(check_webhook_url(internal, true), Ok(()), "{internal}");
+        }
+    }
 
     #[test]
     fn a_webhook_url_is_shown_without_credentials_path_or_query() {

@@ -186,6 +186,7 @@ async fn case_view(state: &AppState, applicant: Applicant, flash: Option<Flash>)
         decisions: state.store.review_decisions_for(&id).await?,
         audit: state.store.audit_for(&id).await?,
         four_eyes: state.config.console.four_eyes,
+        reopened: report.as_ref().is_some_and(|stored| stored.job_id.is_none()),
         uploads: images,
         reasons,
         deadline,
@@ -412,10 +413,16 @@ async fn audit_upload_view(
     shown_as: &str,
 ) -> Result<(), ConsoleError> {
     let now = state.store.now_ms();
+    // Liveness frames count as one image; every other upload by its id.
+    let which = if upload.kind.as_str() == "liveness_frame" {
+        "liveness_frames".to_owned()
+    } else {
+        upload.id.clone()
+    };
     let key = (
         signed.reviewer.id.clone(),
         upload.applicant_id.clone(),
-        format!("{}/{shown_as}", upload.kind.as_str()),
+        format!("{which}/{shown_as}"),
     );
     let due = {
         let mut seen = state
@@ -762,9 +769,10 @@ pub async fn reject(
     };
     let mut decision = review_decision(&signed, Decision::Rejected, note.clone());
     decision.reasons = reasons.clone();
-    // A person's final rejection takes away any level held: e.g. the
-    // approval of a reopened case that turned out to be fraud.
-    decision.revoke_level = true;
+    // Taking away a level already held (e.g. the approval of a reopened
+    // case that turned out to be fraud) is the reviewer's explicit choice:
+    // an upgrade refused at L2 does not by itself undo L1.
+    decision.revoke_level = form.get("revoke_level") == Some("1");
     if signed.role >= Role::Senior {
         return commit(&state, &signed, id, decision, "rejected").await;
     }
@@ -874,9 +882,12 @@ pub async fn audit_csv(
 ) -> Result<Response, ConsoleError> {
     signed.require(Role::Senior)?;
     let (from_ms, to_ms, from, to) = audit_range(&query, now(&state).date_naive())?;
-    let entries = state.store.audit_range(from_ms, to_ms, AUDIT_CSV_ROWS).await?;
+    let entries = state
+        .store
+        .audit_range(from_ms, to_ms, AUDIT_CSV_ROWS.saturating_add(1))
+        .await?;
     // An export cut short would look complete: refuse instead.
-    if entries.len() >= AUDIT_CSV_ROWS as usize {
+    if entries.len() > AUDIT_CSV_ROWS as usize {
         return Err(ConsoleError::Invalid(format!(
             "the range holds more than {AUDIT_CSV_ROWS} entries: export a shorter range"
         )));

@@ -287,6 +287,9 @@ pub struct CaseView {
     pub audit: Vec<AuditEntry>,
     /// A reviewer's rejection needs a second one.
     pub four_eyes: bool,
+    /// The case is a decided one a senior reopened (its report was copied,
+    /// no verification wrote it).
+    pub reopened: bool,
     /// The message after the last action.
     pub flash: Option<Flash>,
 }
@@ -502,7 +505,7 @@ fn field_value(row: &FieldRow, typed_side: bool) -> Markup {
     } else {
         (&row.document, &row.typed)
     };
-    match (mine, other) {
+    match (mine.as_deref().map(str::trim), other.as_deref().map(str::trim)) {
         (Some(mine), Some(other)) if row.mismatch || row.differs => {
             let (prefix, suffix) = if typed_side {
                 differing_middle(mine, other)
@@ -613,8 +616,13 @@ fn decision_forms(signed: &Signed, view: &CaseView) -> Markup {
                 dialog #reject-dialog {
                     form #reject-form method="post" action={ "/console/cases/" (id) "/reject" } {
                         h3 { (reject_words) }
-                        p.hint { "A final rejection also takes away any level the applicant holds"
-                            @if let Some(level) = &view.applicant.granted_level { " (" (level) ")" } "." }
+                        @if let Some(level) = &view.applicant.granted_level {
+                            label {
+                                input type="checkbox" name="revoke_level" value="1" checked[view.reopened];
+                                " Also take away the level the applicant holds (" (level) ")"
+                                @if view.reopened { ": this case was reopened after a decision" }
+                            }
+                        }
                         input type="hidden" name="csrf" value=(signed.csrf);
                         (reason_boxes(&reject_codes))
                         label { "Internal note (required)" textarea name="note" required {} }

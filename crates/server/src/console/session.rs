@@ -94,13 +94,32 @@ fn client_address(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAddr])
         .map(str::trim)
         .collect();
     for entry in forwarded.iter().rev() {
-        match entry.parse::<IpAddr>() {
+        // Some proxies append `address:port` (`[v6]:port` for IPv6).
+        let parsed = entry
+            .parse::<IpAddr>()
+            .or_else(|_| entry.parse::<SocketAddr>().map(|socket| socket.ip()));
+        match parsed {
             Ok(address) if trusted_proxies.contains(&address) => continue,
             Ok(address) => return address,
             Err(_) => return peer,
         }
     }
     peer
+}
+
+/// The address failures are counted under: an IPv4 address, or an IPv6
+/// address's /64 (one subscriber usually holds a whole /64, so counting
+/// single IPv6 addresses would let one client rotate past the limit).
+fn throttle_address(ip: Option<&str>) -> String {
+    match ip.and_then(|text| text.parse::<IpAddr>().ok()) {
+        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        None => "unknown".into(),
+    }
 }
 
 /// The signed-in reviewer of a console request.
@@ -317,7 +336,7 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
             Some("That e-mail or password is too long."),
         );
     }
-    let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
+    let ip = throttle_address(client.ip.as_deref());
     // Count and verify under a permit: at most one guess per permit slips
     // between reading the count and recording a failure.
     let _permit = state.password_permits.acquire().await.map_err(ConsoleError::internal)?;
@@ -328,7 +347,9 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
         || failures.by_email >= MAX_FAILURES_PER_EMAIL
     {
         tracing::warn!("console sign-in throttled");
-        audit_sign_in_refusal(&state, &email, &client, "sign_in_throttled").await?;
+        if first_throttle_in_window(&state, &email, &ip)? {
+            audit_sign_in_refusal(&state, &email, &client, "sign_in_throttled").await?;
+        }
         return login_form(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
@@ -352,6 +373,24 @@ pub async fn login(State(state): State<Arc<AppState>>, parts: Parts, body: Bytes
         state.store.end_session(&hash_token(previous)).await?;
     }
     start_session(&state, reviewer, client).await
+}
+
+/// Whether this is the first throttled sign-in for the e-mail and address
+/// in this window: the audit log gets one row per burst, not one per request
+/// (a script hammering the form must not flood it). Remembered in memory.
+fn first_throttle_in_window(state: &AppState, email: &str, ip: &str) -> Result<bool, ConsoleError> {
+    let now = state.store.now_ms();
+    let mut seen = state
+        .throttle_audits
+        .lock()
+        .map_err(|_| ConsoleError::internal("the throttle memory is poisoned"))?;
+    seen.retain(|_, at| now.saturating_sub(*at) < THROTTLE_WINDOW_MS);
+    // Bounded: a flood of distinct e-mails is audited until the map is full.
+    if seen.len() >= 10_000 {
+        return Ok(false);
+    }
+    let key = format!("{}\n{ip}", email.chars().take(254).collect::<String>());
+    Ok(seen.insert(key, now).is_none())
 }
 
 /// A refused sign-in in the audit log: the e-mail as typed (at most 254
@@ -531,9 +570,23 @@ mod tests {
             proxy,
             "no trusted proxies: the peer"
         );
+        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7:51234"));
+        assert_eq!(client_address(proxy, &headers, &[proxy]), client, "address with a port");
         headers.insert("x-forwarded-for", HeaderValue::from_static("not an address"));
         assert_eq!(client_address(proxy, &headers, &[proxy]), proxy);
         assert_eq!(client_address(proxy, &HeaderMap::new(), &[proxy]), proxy);
+    }
+
+    #[test]
+    fn ipv6_failures_count_per_64_and_ipv4_per_address() {
+        assert_eq!(throttle_address(Some("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            throttle_address(Some("2001:db8:1:2:ffff::9")),
+            throttle_address(Some("2001:db8:1:2::7"))
+        );
+        assert_eq!(throttle_address(Some("198.51.100.4")), "198.51.100.4");
+        assert_eq!(throttle_address(Some("::ffff:198.51.100.4")), "198.51.100.4");
+        assert_eq!(throttle_address(None), "unknown");
     }
 
     #[test]
