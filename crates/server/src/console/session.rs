@@ -45,6 +45,8 @@ pub const LOGIN_CSRF_COOKIE: &str = "openkyc_login_csrf";
 pub const MAX_FAILURES_PER_EMAIL_AND_ADDRESS: u32 = 5;
 /// Failed sign-ins for one e-mail from anywhere within [`THROTTLE_WINDOW_MS`].
 pub const MAX_FAILURES_PER_EMAIL: u32 = 50;
+/// A session's end moves forward only by steps of at least this much.
+const SESSION_SLIDE_STEP_MS: i64 = 60 * 1000;
 /// The longest a session lasts, however active.
 pub const MAX_SESSION_MS: i64 = 12 * 60 * 60 * 1000;
 /// Failed sign-ins from one address within [`THROTTLE_WINDOW_MS`] before refusing.
@@ -197,10 +199,12 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         let idle = idle_ms(state);
         let idle_end = now.saturating_add(idle);
         let absolute_end = session.created_at.saturating_add(MAX_SESSION_MS);
-        state
-            .store
-            .extend_session(&token_hash, idle_end.min(absolute_end))
-            .await?;
+        let new_end = idle_end.min(absolute_end);
+        // A case page loads dozens of images: slide the end at most once a
+        // minute rather than write on every request.
+        if new_end.saturating_sub(session.expires_at) >= SESSION_SLIDE_STEP_MS {
+            state.store.extend_session(&token_hash, new_end).await?;
+        }
         Ok(Signed {
             reviewer: session.reviewer,
             role,
