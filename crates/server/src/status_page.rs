@@ -196,23 +196,17 @@ pub async fn status(
     let caller = Caller::Applicant {
         applicant_id: claims.applicant_id.clone(),
     };
-    let view = match applicant_own_view(&state, &claims.applicant_id, &caller).await {
-        Ok(view) => view,
+    let (applicant, view) = match applicant_own_view(&state, &claims.applicant_id, &caller).await {
+        Ok(found) => found,
         Err(error) => {
             tracing::warn!(code = error.code, "status page: the applicant could not be read");
             let lang = PageLang::pick(query.lang.as_deref(), accept, None);
             return with_headers(StatusCode::NOT_FOUND, message_page(lang, words(lang).invalid), false);
         }
     };
-    let applicant_lang = view_lang(&state, &claims.applicant_id).await;
-    let lang = PageLang::pick(query.lang.as_deref(), accept, applicant_lang.as_deref());
+    let lang = PageLang::pick(query.lang.as_deref(), accept, applicant.lang.as_deref());
     let waiting = matches!(view.status.as_str(), "pending" | "on_hold");
     with_headers(StatusCode::OK, status_page(lang, &view), waiting)
-}
-
-/// The applicant's preferred language as the operator gave it.
-async fn view_lang(state: &AppState, id: &str) -> Option<String> {
-    state.store.get_applicant(id).await.ok().flatten()?.lang
 }
 
 fn page(lang: PageLang, body: Markup) -> Markup {

@@ -3,7 +3,7 @@
 //! (those live in files the operator deploys, so they are shown, not
 //! edited here). Every change is written to the audit log.
 
-use super::pages::{layout, when, Flash};
+use super::pages::{flash as flash_message, layout, when, Flash};
 use super::session::{FormFields, Signed};
 use super::ConsoleError;
 use crate::reviewers::{self, Role};
@@ -55,16 +55,6 @@ fn flash(query: &AdminQuery) -> Option<Flash> {
     Some(Flash::Error(text.into()))
 }
 
-fn flash_markup(message: Option<&Flash>) -> Markup {
-    html! {
-        @match message {
-            Some(Flash::Ok(text)) => p.flash.ok role="status" { (text) },
-            Some(Flash::Error(text)) => p.flash.error role="alert" { (text) },
-            None => {},
-        }
-    }
-}
-
 fn checked_form(signed: &Signed, headers: &HeaderMap, body: &Bytes) -> Result<FormFields, ConsoleError> {
     let form = FormFields::parse(headers, body)?;
     signed.check_csrf(&form)?;
@@ -93,7 +83,7 @@ pub async fn users(
         Some(&signed),
         html! {
             h1 { "Reviewer accounts" }
-            (flash_markup(flash(&query).as_ref()))
+            (flash_message(flash(&query).as_ref()))
             table #users {
                 thead { tr { th { "E-mail" } th { "Role" } th { "Created" } th { "State" } th {} } }
                 tbody { @for account in &accounts {
@@ -204,7 +194,7 @@ fn keys_page(
         Some(signed),
         html! {
             h1 { "Operator API keys" }
-            (flash_markup(message.as_ref()))
+            (flash_message(message.as_ref()))
             @if let Some((key_id, secret)) = created {
                 section.flash.ok #new-key {
                     p { "Key " code { (key_id) } " created. Its secret is shown this once; store it in the operator's secret manager:" }
@@ -295,7 +285,7 @@ fn webhooks_page(
         Some(signed),
         html! {
             h1 { "Webhook endpoints" }
-            (flash_markup(message.as_ref()))
+            (flash_message(message.as_ref()))
             @if let Some((id, secret)) = created {
                 section.flash.ok #new-endpoint {
                     p { "Endpoint " code { (id) } " added. Its signing secret is shown this once; the receiver verifies "

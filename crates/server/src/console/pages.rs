@@ -41,7 +41,8 @@ pub enum Flash {
     Error(String),
 }
 
-fn flash(message: Option<&Flash>) -> Markup {
+/// The message after an action, if any (`.flash.ok` / `.flash.error`).
+pub fn flash(message: Option<&Flash>) -> Markup {
     html! {
         @match message {
             Some(Flash::Ok(text)) => p.flash.ok role="status" { (text) },

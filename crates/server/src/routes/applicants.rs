@@ -65,10 +65,15 @@ fn check_text(field: &str, value: &str, required: bool) -> Result<(), ApiError> 
     Ok(())
 }
 
-/// The view of applicant `id` as `caller` may see it (the status page's).
-pub(crate) async fn applicant_own_view(state: &AppState, id: &str, caller: &Caller) -> Result<ApplicantView, ApiError> {
+/// Applicant `id` and its view as `caller` may see it (the status page's).
+pub(crate) async fn applicant_own_view(
+    state: &AppState,
+    id: &str,
+    caller: &Caller,
+) -> Result<(Applicant, ApplicantView), ApiError> {
     let applicant = load_applicant(state, caller, id).await?;
-    view(state, &applicant, caller).await
+    let view = view(state, &applicant, caller).await?;
+    Ok((applicant, view))
 }
 
 async fn view(state: &AppState, applicant: &Applicant, caller: &Caller) -> Result<ApplicantView, ApiError> {
